@@ -1,0 +1,1 @@
+"""What every model family shares: errors, logging, parameters, expectations, tracking helpers."""
