@@ -62,7 +62,7 @@ def _convert_or_fail(score: Path) -> bytes | str:
 
 
 def materialize_corpus(
-    composer: str, folder: Path, origin: str, workers: int = 2
+    composer: str, folder: Path, origin: str, workers: int = 2, limit: int | None = None
 ) -> list[ConversionFailure]:
     """Make sure ``folder`` holds a MIDI file for every score by ``composer``; return failures.
 
@@ -74,7 +74,7 @@ def materialize_corpus(
     manifest: dict[str, str] = (
         json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     )
-    scores = corpus_scores(composer)
+    scores = corpus_scores(composer)[:limit]
     todo = [s for s in scores if s.name not in manifest or not _present(folder, manifest[s.name])]
     if todo:
         log.info("converting music21 scores to MIDI", composer=composer, count=len(todo))
@@ -90,7 +90,7 @@ def materialize_corpus(
     return [
         ConversionFailure(origin, score, entry[1:])
         for score, entry in sorted(manifest.items())
-        if entry.startswith("!")
+        if entry.startswith("!") and score in {s.name for s in scores}
     ]
 
 

@@ -1,0 +1,56 @@
+"""Tracking helpers: git state, DVC content hashes, dataset paths, MLflow metric shapes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+
+def git_state(project_path: Path) -> dict[str, str]:
+    """``git_commit`` and ``git_dirty`` tags (``unknown`` outside a git checkout)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=project_path, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return {"git_commit": "unknown", "git_dirty": "unknown"}
+    return {"git_commit": commit, "git_dirty": str(dirty).lower()}
+
+
+def dvc_hash(path: Path) -> str:
+    """The md5 DVC records for ``path``: a file's md5, or a folder's ``<md5>.dir`` tree hash."""
+    from dvc_data.hashfile.build import build
+    from dvc_data.hashfile.db import HashFileDB
+    from dvc_objects.fs.local import LocalFileSystem
+
+    fs = LocalFileSystem()
+    scratch = HashFileDB(fs, str(path.parent / ".dvc-hash-scratch"))
+    _, _, obj = build(scratch, str(path), fs, "md5", dry_run=True, ignore=None)
+    return str(obj.hash_info.value)
+
+
+def local_path(catalog: Any, dataset_name: str) -> Path | None:
+    """Local file or folder behind a catalog entry (unwrapping MLflow artifact datasets)."""
+    try:
+        dataset = catalog.get(dataset_name)
+    except Exception:
+        return None
+    for candidate in (dataset, getattr(dataset, "_dataset", None)):
+        if candidate is None:
+            continue
+        for attribute in ("_filepath", "_path"):
+            value = getattr(candidate, attribute, None)
+            if value:
+                return Path(str(value))
+    return None
+
+
+def as_mlflow_metrics(values: dict[str, float], step: int = 0) -> dict[str, dict[str, float]]:
+    """``{"name": v}`` -> the shape kedro-mlflow's MlflowMetricsHistoryDataset saves."""
+    return {name: {"value": float(value), "step": step} for name, value in values.items()}

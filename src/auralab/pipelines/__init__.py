@@ -1,0 +1,1 @@
+"""Kedro pipelines by stage; each stage module wires every family's nodes under its namespace."""

@@ -1,0 +1,1 @@
+"""Augment: the on-the-fly augmentation plan, checked on a sample."""

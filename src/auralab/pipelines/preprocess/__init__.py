@@ -1,0 +1,1 @@
+"""Preprocess: validated tables -> model-ready tokens or features."""

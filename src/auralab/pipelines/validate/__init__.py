@@ -1,0 +1,1 @@
+"""Validate: great_expectations suites on every dataset that crosses a stage."""
