@@ -43,7 +43,7 @@ def format_validation_error(prefix: str, model: type[BaseModel], error: Validati
         if item["type"] == "extra_forbidden":
             message = f"unknown key; allowed keys here: {_allowed_for(model, loc)}"
         lines.append(f"  {key} = {item.get('input')!r}: {message}")
-    return f"invalid parameters under '{prefix}' in params.yaml:\n" + "\n".join(lines)
+    return f"invalid parameters under '{prefix}' (params.yaml or --params):\n" + "\n".join(lines)
 
 
 def validate_params(model: type[M], values: Any, prefix: str) -> M:
