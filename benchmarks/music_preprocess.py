@@ -78,8 +78,12 @@ def measure(name: str, files: list[Path]) -> dict[str, float]:
     for path in files:
         tokens += method(path.read_bytes())
     seconds = time.perf_counter() - start
-    return {"files": len(files), "seconds": seconds, "files_per_s": len(files) / seconds,
-            "tokens": tokens}  # fmt: skip
+    return {
+        "files": len(files),
+        "seconds": seconds,
+        "files_per_s": len(files) / seconds,
+        "tokens": tokens,
+    }
 
 
 def peak_rss_of_this_process() -> float:
@@ -94,8 +98,10 @@ def peak_rss_mib(name: str, repeat: int) -> float:
     """Peak resident memory of a fresh process that runs ``name`` over the corpus x ``repeat``."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", name, "--repeat", str(repeat)],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(json.loads(out.strip().splitlines()[-1])["peak_rss_mib"])
 
 
@@ -117,12 +123,16 @@ def main() -> None:
     print(f"corpus: {len(files)} Bach MIDI files")
     for name, r in (("auralab (parse+quantize+reduce+tokenize)", mine), ("MidiTok REMI", theirs)):
         print(f"  {name:<42} {r['files_per_s']:8.1f} files/s  {r['tokens']:>9,} tokens")
-    print(f"speed ratio auralab / MidiTok REMI: {mine['files_per_s'] / theirs['files_per_s']:.2f}"
-          "  (target >= 1.0)")  # fmt: skip
+    print(
+        f"speed ratio auralab / MidiTok REMI: {mine['files_per_s'] / theirs['files_per_s']:.2f}"
+        "  (target >= 1.0)"
+    )
     for name in ("auralab", "miditok_remi"):
         small, large = peak_rss_mib(name, 1), peak_rss_mib(name, args.repeat)
-        print(f"peak RSS {name:<13} x1: {small:7.1f} MiB   x{args.repeat}: {large:7.1f} MiB   "
-              f"ratio {large / small:.2f}  (target <= 1.5)")  # fmt: skip
+        print(
+            f"peak RSS {name:<13} x1: {small:7.1f} MiB   x{args.repeat}: {large:7.1f} MiB   "
+            f"ratio {large / small:.2f}  (target <= 1.5)"
+        )
 
 
 if __name__ == "__main__":

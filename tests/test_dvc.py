@@ -26,7 +26,9 @@ def test_dvc_yaml_matches_the_kedro_pipelines(monkeypatch):
 def test_each_stage_runs_its_namespace_and_tracks_its_params():
     stages = yaml.safe_load((PROJECT_ROOT / "dvc.yaml").read_text())["stages"]
     assert list(stages) == ["music_ingest", "music_validate", "music_preprocess", "music_augment"]
-    assert stages["music_preprocess"]["cmd"] == "kedro run --pipelines preprocess --namespaces music"
+    assert (
+        stages["music_preprocess"]["cmd"] == "kedro run --pipelines preprocess --namespaces music"
+    )
     assert stages["music_preprocess"]["params"] == ["music.preprocess"]
     assert "data/02_intermediate/music/notes.parquet" in stages["music_preprocess"]["deps"]
 
@@ -45,19 +47,32 @@ def _out_hashes(repo: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_dvc_repro_is_deterministic_and_push_pull_round_trips(tmp_path):
     repo = tmp_path / "repo"
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True,
-                             check=True).stdout.decode().split("\0")  # fmt: skip
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, tracked):
         source = PROJECT_ROOT / name
         if source.is_file() or source.is_symlink():
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / name, follow_symlinks=False)
     (repo / "dvc.lock").unlink(missing_ok=True)
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "KEDRO_ENV": "ci",
-           "AURALAB_DATA_ROOT": "data", "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path}/mlflow.db",
-           "DVC_NO_ANALYTICS": "1", "KEDRO_DISABLE_TELEMETRY": "1", "AURALAB_PROGRESS": "0"}  # fmt: skip
-    for command in (["git", "init", "-q"], ["git", "add", "-A"],
-                    ["git", "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x"]):
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "KEDRO_ENV": "ci",
+        "AURALAB_DATA_ROOT": "data",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path}/mlflow.db",
+        "DVC_NO_ANALYTICS": "1",
+        "KEDRO_DISABLE_TELEMETRY": "1",
+        "AURALAB_PROGRESS": "0",
+    }
+    for command in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "x"],
+    ):
         _sh(command, repo, env)
     dvc = str(BIN / "dvc")
     _sh([dvc, "remote", "modify", "--local", "local", "url", str(tmp_path / "remote")], repo, env)

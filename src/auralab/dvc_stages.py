@@ -35,12 +35,14 @@ def _self_filling(config: dict[str, Any]) -> bool:
     return any(config.get(key) for key in SELF_FILLING_KEYS)
 
 
-def stage_spec(
-    family: str, stage: str, pipeline: Any, catalog: dict[str, Any]
-) -> dict[str, Any]:
+def stage_spec(family: str, stage: str, pipeline: Any, catalog: dict[str, Any]) -> dict[str, Any]:
     """The dvc.yaml entry for one family's stage."""
-    deps = ["src/auralab/core", f"src/auralab/{family}", f"src/auralab/pipelines/{stage}",
-            "src/auralab/datasets"]  # fmt: skip
+    deps = [
+        "src/auralab/core",
+        f"src/auralab/{family}",
+        f"src/auralab/pipelines/{stage}",
+        "src/auralab/datasets",
+    ]
     params: list[str] = []
     outs: list[Any] = []
     for name in sorted(pipeline.inputs()):
@@ -70,14 +72,14 @@ def stage_spec(
 
 def render() -> str:
     """dvc.yaml text for the project in the current directory."""
-    from kedro.framework.startup import bootstrap_project
     from kedro.framework.session import KedroSession
+    from kedro.framework.startup import bootstrap_project
 
     from auralab.pipeline_registry import FAMILIES, STAGES
 
     bootstrap_project(Path.cwd())
     with KedroSession.create(project_path=Path.cwd()) as session:
-        catalog = session.load_context().config_loader["catalog"]
+        catalog = session.load_context().config_loader["catalog"]  # type: ignore[attr-defined]
     stages: dict[str, Any] = {}
     for family in FAMILIES:
         for stage, module in STAGES.items():

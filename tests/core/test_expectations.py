@@ -49,9 +49,24 @@ def test_reports_are_deterministic(notes):
 
 
 def test_an_empty_table_fails():
-    empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in
-                          ["source", "pitch", "velocity", "program", "start_s", "end_s",
-                           "start_beat", "end_beat", "prev_start_beat", "tempo_bpm",
-                           "ts_numerator", "ts_denominator"]})  # fmt: skip
+    empty = pd.DataFrame(
+        {
+            c: pd.Series(dtype="float64")
+            for c in [
+                "source",
+                "pitch",
+                "velocity",
+                "program",
+                "start_s",
+                "end_s",
+                "start_beat",
+                "end_beat",
+                "prev_start_beat",
+                "tempo_bpm",
+                "ts_numerator",
+                "ts_denominator",
+            ]
+        }
+    )
     report = run_suite(empty, "notes", note_table_suite(), ["source"])
     assert not report["success"]

@@ -26,7 +26,9 @@ def test_a_bad_value_names_the_key_the_value_and_what_is_allowed():
 
 
 def test_an_unknown_key_lists_the_allowed_keys():
-    with pytest.raises(ConfigError, match=r"music.augment.transpos = .*allowed keys here: .*transpose"):
+    with pytest.raises(
+        ConfigError, match=r"music.augment.transpos = .*allowed keys here: .*transpose"
+    ):
         validate_params(MusicParams, {"augment": {"transpos": {}}}, "music")
 
 
@@ -35,8 +37,9 @@ def test_cross_field_rules_are_checked():
     with pytest.raises(ConfigError, match="must not exceed high"):
         validate_params(MusicParams, bad, "music")
     with pytest.raises(ConfigError, match="default_time_signature"):
-        validate_params(MusicParams, {"preprocess": {"tokenizer": {"default_time_signature": "5/4"}}},
-                        "music")  # fmt: skip
+        validate_params(
+            MusicParams, {"preprocess": {"tokenizer": {"default_time_signature": "5/4"}}}, "music"
+        )
 
 
 def test_a_missing_section_is_an_error():

@@ -16,8 +16,10 @@ ALWAYS = {"probability": 1.0}
 
 
 def plan(**overrides) -> AugmentParams:
-    off = {name: {"probability": 0.0, "low": 0, "high": 0} for name in
-           ("transpose", "time_stretch", "velocity_scale", "swing", "humanize")}  # fmt: skip
+    off = {
+        name: {"probability": 0.0, "low": 0, "high": 0}
+        for name in ("transpose", "time_stretch", "velocity_scale", "swing", "humanize")
+    }
     off["instrument_substitution"] = {"probability": 0.0}
     return AugmentParams.model_validate({**off, **overrides})
 
@@ -30,8 +32,9 @@ def sequences(bach_midi):
 
 
 def melody():
-    return make_notes([0, 0, 0, DRUM_PROGRAM], [40, 60, 100, 36], [3, 3, 3, 3],
-                      [0, 6, 12, 0], [6, 12, 24, 3])  # fmt: skip
+    return make_notes(
+        [0, 0, 0, DRUM_PROGRAM], [40, 60, 100, 36], [3, 3, 3, 3], [0, 6, 12, 0], [6, 12, 24, 3]
+    )
 
 
 def test_transposition_keeps_pitched_notes_in_range_and_leaves_drums():

@@ -23,7 +23,10 @@ def test_parses_a_chorale_into_sorted_notes_with_tempo_metre_and_key(bach_midi):
     ("data", "reason"),
     [
         (b"", "empty file"),
-        (b"MThd\x00\x00\x00\x06\x00\x01\x00\x02\x01\xe0MTrk\x00\x00\x10\x00\x00", "corrupt or truncated MIDI"),
+        (
+            b"MThd\x00\x00\x00\x06\x00\x01\x00\x02\x01\xe0MTrk\x00\x00\x10\x00\x00",
+            "corrupt or truncated MIDI",
+        ),
         (b"RIFF....WAVEfmt ", "corrupt or truncated MIDI"),
     ],
 )

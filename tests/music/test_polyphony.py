@@ -20,7 +20,9 @@ def test_held_notes_are_kept_before_new_ones_and_cut_when_needed():
     ).sorted()
     reduced = limit_polyphony(notes, 4)
     assert max_polyphony(reduced) <= 4
-    at_six = {p for p, s, e in zip(reduced.pitch, reduced.start, reduced.end, strict=True) if s <= 6 < e}
+    at_six = {
+        p for p, s, e in zip(reduced.pitch, reduced.start, reduced.end, strict=True) if s <= 6 < e
+    }
     assert 40 in at_six and 90 in at_six
 
 

@@ -35,10 +35,15 @@ def test_velocity_bins_cover_the_midi_range_and_invert_to_their_centre():
 def test_quantize_keeps_a_minimum_length_and_cuts_long_notes():
     params = QuantizeParams(grid_divisions=[4], max_note_beats=2)
     notes = quantize(
-        start_beat=np.array([0.0, 1.0]), end_beat=np.array([0.01, 9.0]), pitch=np.array([60, 62]),
-        program=np.array([0, 0]), is_drum=np.array([False, False]), velocity=np.array([90, 90]),
-        params=params, n_velocity_bins=8,
-    )  # fmt: skip
+        start_beat=np.array([0.0, 1.0]),
+        end_beat=np.array([0.01, 9.0]),
+        pitch=np.array([60, 62]),
+        program=np.array([0, 0]),
+        is_drum=np.array([False, False]),
+        velocity=np.array([90, 90]),
+        params=params,
+        n_velocity_bins=8,
+    )
     assert notes.start.tolist() == [0, 4]
     assert notes.end.tolist() == [1, 12]  # one 16th minimum, two beats maximum
 

@@ -33,9 +33,12 @@ def test_every_corpus_file_decodes_to_exactly_its_quantized_notes(corpus_notes, 
         tokens = tokenizer.encode(quantized, file.time_signature)
         decoded, signature = tokenizer.decode(tokens)
         assert decoded.equals(quantized), file.source
-        assert signature == tokenizer.vocabulary.time_signatures[
-            tokens[1] - tokenizer.vocabulary.offsets["TIMESIG"]
-        ]
+        assert (
+            signature
+            == tokenizer.vocabulary.time_signatures[
+                tokens[1] - tokenizer.vocabulary.offsets["TIMESIG"]
+            ]
+        )
         checked += 1
     assert checked >= 400
 
@@ -65,12 +68,19 @@ def test_sequence_framing_and_bars(tokenizer):
     ("names", "message"),
     [
         (["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "NOTE_OFF_60", "EOS"], "not sounding"),
-        (["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "VELOCITY_3", "NOTE_ON_60", "NOTE_ON_60"],
-         "already sounding"),
-        (["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "NOTE_ON_60"], "before any PROGRAM and VELOCITY"),
+        (
+            ["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "VELOCITY_3", "NOTE_ON_60", "NOTE_ON_60"],
+            "already sounding",
+        ),
+        (
+            ["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "NOTE_ON_60"],
+            "before any PROGRAM and VELOCITY",
+        ),
         (["BOS", "TIMESIG_4/4", "BAR", "TIME_SHIFT_48"], "crosses a bar line"),
-        (["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "VELOCITY_3", "NOTE_ON_60", "EOS"],
-         "still sounding"),
+        (
+            ["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "VELOCITY_3", "NOTE_ON_60", "EOS"],
+            "still sounding",
+        ),
         (["BOS", "TIMESIG_4/4", "BAR", "EOS", "BAR"], "after EOS"),
         (["BOS", "BAR"], "time signature"),
         (["BOS", "TIMESIG_4/4", "BAR"], "without EOS"),

@@ -37,8 +37,12 @@ class KedroProject:
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [KEDRO, "run", "--env", "ci", *args],
-            cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            cwd=PROJECT_ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     def runs(self) -> list[mlflow.entities.Run]:
         client = mlflow.MlflowClient(self.tracking_uri)

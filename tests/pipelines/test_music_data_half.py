@@ -64,8 +64,10 @@ def test_the_mlflow_run_holds_params_metrics_tags_and_artifacts(project, first_r
     client = mlflow.MlflowClient(project.tracking_uri)
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "music/validate")}
     assert "music/validate/notes_validation.json" in artifacts
-    assert any(a.path.endswith("quarantine.csv")
-               for a in client.list_artifacts(run.info.run_id, "music/ingest"))  # fmt: skip
+    assert any(
+        a.path.endswith("quarantine.csv")
+        for a in client.list_artifacts(run.info.run_id, "music/ingest")
+    )
 
 
 def test_each_stage_runs_alone_by_namespace(project, first_run):

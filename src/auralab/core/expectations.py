@@ -37,7 +37,9 @@ def note_table_suite() -> list[Any]:
         e.ExpectColumnValuesToBeBetween(column="program", min_value=0, max_value=127),
         e.ExpectColumnValuesToBeBetween(column="start_s", min_value=0),
         e.ExpectColumnValuesToBeBetween(column="start_beat", min_value=0),
-        e.ExpectColumnPairValuesAToBeGreaterThanB(column_A="end_s", column_B="start_s", or_equal=True),
+        e.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="end_s", column_B="start_s", or_equal=True
+        ),
         e.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="end_beat", column_B="start_beat", or_equal=True
         ),
@@ -138,9 +140,14 @@ def _deterministic(result: dict[str, Any]) -> dict[str, Any]:
             if k not in {"unexpected_index_query"}
         }
         report["results"].append(
-            {"expectation": config["type"], "kwargs": kwargs, "success": item["success"],
-             "result": outcome, "exception": item.get("exception_info", {}).get("exception_message")}
-        )  # fmt: skip
+            {
+                "expectation": config["type"],
+                "kwargs": kwargs,
+                "success": item["success"],
+                "result": outcome,
+                "exception": item.get("exception_info", {}).get("exception_message"),
+            }
+        )
     return report
 
 
@@ -151,7 +158,9 @@ def failure_summary(report: dict[str, Any], example_rows: int) -> str:
         if item["success"]:
             continue
         result = item["result"]
-        examples = result.get("unexpected_index_list") or result.get("partial_unexpected_list") or []
+        examples = (
+            result.get("unexpected_index_list") or result.get("partial_unexpected_list") or []
+        )
         detail = f"{result.get('unexpected_count', '?')} unexpected" if examples else ""
         if "observed_value" in result:
             detail = f"observed {result['observed_value']!r}"

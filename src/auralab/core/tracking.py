@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,6 @@ def local_path(catalog: Any, dataset_name: str) -> Path | None:
     return None
 
 
-def as_mlflow_metrics(values: dict[str, float], step: int = 0) -> dict[str, dict[str, float]]:
+def as_mlflow_metrics(values: Mapping[str, float], step: int = 0) -> dict[str, dict[str, float]]:
     """``{"name": v}`` -> the shape kedro-mlflow's MlflowMetricsHistoryDataset saves."""
     return {name: {"value": float(value), "step": step} for name, value in values.items()}

@@ -1,4 +1,7 @@
-"""Kedro datasets for auralab's own storage formats (the only auralab code besides pipelines that imports Kedro)."""
+"""Kedro datasets for auralab's own storage formats.
+
+With the pipelines, the only auralab code that imports Kedro.
+"""
 
 from auralab.datasets.midi_folder import MidiFolderDataset, MidiSources
 from auralab.datasets.token_sequences import TokenSequencesDataset

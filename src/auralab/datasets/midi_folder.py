@@ -61,7 +61,8 @@ class MidiFolderDataset(AbstractDataset[None, MidiSources]):
         files = {
             f"{self._origin}/{p.relative_to(self._path).as_posix()}": p.read_bytes()
             for p in sorted(self._path.rglob("*"))
-            if p.is_file() and not any(part.startswith(("_", ".")) for part in p.relative_to(self._path).parts)
+            if p.is_file()
+            and not any(part.startswith(("_", ".")) for part in p.relative_to(self._path).parts)
         }
         return MidiSources(files=files, failures=failures)
 

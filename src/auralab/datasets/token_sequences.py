@@ -27,9 +27,8 @@ class TokenSequencesDataset(AbstractDataset[TokenSequences, TokenSequences]):
         return {"path": str(self._path), "mmap": self._mmap}
 
     def load(self) -> TokenSequences:
-        mode = "r" if self._mmap else None
         return TokenSequences(
-            tokens=np.load(self._path / "tokens.npy", mmap_mode=mode),
+            tokens=np.load(self._path / "tokens.npy", mmap_mode="r" if self._mmap else None),
             offsets=np.load(self._path / "offsets.npy"),
             index=pd.read_parquet(self._path / "index.parquet"),
         )

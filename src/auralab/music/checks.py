@@ -62,9 +62,15 @@ def augmented_sample_frame(
         for item in sorted(picks.tolist()):
             tokens, applied = dataset.sample(item)
             fired.update(applied.keys())
-            row: dict[str, object] = {"source": dataset.source(item), "split": dataset.split,
-                                      "decodes": False, "midi_round_trip": False, "n_notes": 0,
-                                      "min_pitch": -1, "max_pitch": -1}  # fmt: skip
+            row: dict[str, object] = {
+                "source": dataset.source(item),
+                "split": dataset.split,
+                "decodes": False,
+                "midi_round_trip": False,
+                "n_notes": 0,
+                "min_pitch": -1,
+                "max_pitch": -1,
+            }
             original, _ = dataset.tokenizer.decode(dataset.sequences[int(dataset.rows[item])])
             row["allowed_min_pitch"] = min(dataset.plan.min_pitch, int(original.pitch.min()))
             row["allowed_max_pitch"] = max(dataset.plan.max_pitch, int(original.pitch.max()))

@@ -80,7 +80,9 @@ def materialize_corpus(
         log.info("converting music21 scores to MIDI", composer=composer, count=len(todo))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = pool.map(_convert_or_fail, todo, chunksize=4)
-            for score, result in progress(zip(todo, results, strict=True), "music21 -> MIDI", len(todo)):
+            for score, result in progress(
+                zip(todo, results, strict=True), "music21 -> MIDI", len(todo)
+            ):
                 if isinstance(result, str):
                     manifest[score.name] = "!" + result
                 else:

@@ -128,7 +128,9 @@ def _add_context_columns(notes: dict[str, np.ndarray], score: symusic.Score, tpq
     signatures = score.time_signatures.numpy()
     if len(signatures["time"]):
         notes["ts_numerator"] = _lookup(onset_ticks, signatures["time"], signatures["numerator"])
-        notes["ts_denominator"] = _lookup(onset_ticks, signatures["time"], signatures["denominator"])
+        notes["ts_denominator"] = _lookup(
+            onset_ticks, signatures["time"], signatures["denominator"]
+        )
     else:
         notes["ts_numerator"] = np.full(len(onset_ticks), 4)
         notes["ts_denominator"] = np.full(len(onset_ticks), 4)

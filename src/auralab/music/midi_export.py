@@ -28,12 +28,16 @@ def notes_to_midi(
     for program in np.unique(notes.program).tolist():
         mask = notes.program == program
         is_drum = program == DRUM_PROGRAM
-        track = symusic.Track(name=f"program {program}", program=0 if is_drum else program,
-                              is_drum=is_drum)  # fmt: skip
+        track = symusic.Track(
+            name=f"program {program}", program=0 if is_drum else program, is_drum=is_drum
+        )
         for s, e, p, v in zip(
-            notes.start[mask].tolist(), notes.end[mask].tolist(), notes.pitch[mask].tolist(),
-            velocities[mask].tolist(), strict=True,
-        ):  # fmt: skip
+            notes.start[mask].tolist(),
+            notes.end[mask].tolist(),
+            notes.pitch[mask].tolist(),
+            velocities[mask].tolist(),
+            strict=True,
+        ):
             start = s * scale if scale else round(s * EXPORT_PPQN / ticks_per_beat)
             stop = e * scale if scale else round(e * EXPORT_PPQN / ticks_per_beat)
             track.notes.append(symusic.Note(start, stop - start, p, v))

@@ -29,9 +29,12 @@ class QuantizedNotes:
     def take(self, index: np.ndarray) -> QuantizedNotes:
         """The notes at ``index`` (integer positions or a boolean mask)."""
         return QuantizedNotes(
-            self.program[index], self.pitch[index], self.velocity[index],
-            self.start[index], self.end[index],
-        )  # fmt: skip
+            self.program[index],
+            self.pitch[index],
+            self.velocity[index],
+            self.start[index],
+            self.end[index],
+        )
 
     def sorted(self) -> QuantizedNotes:
         """Sorted by onset, then program, then pitch (the order tokens use)."""

@@ -17,9 +17,13 @@ TIME_SIGNATURE_PATTERN = r"^[1-9][0-9]?/(1|2|4|8|16|32)$"
 class IngestParams(StrictModel):
     """Which files to parse and what counts as a usable file."""
 
-    max_files: int | None = Field(default=None, ge=1, description="cap, in sorted order; None = all")
+    max_files: int | None = Field(
+        default=None, ge=1, description="cap, in sorted order; None = all"
+    )
     min_notes: int = Field(default=8, ge=1, description="files with fewer notes are quarantined")
-    max_file_megabytes: float = Field(default=16.0, gt=0, description="larger files are quarantined")
+    max_file_megabytes: float = Field(
+        default=16.0, gt=0, description="larger files are quarantined"
+    )
 
 
 class QuantizeParams(StrictModel):
@@ -115,7 +119,9 @@ class AugmentParams(StrictModel):
     """On-the-fly augmentation plan: each entry's probability and range, plus the seed."""
 
     seed: int = 20261122
-    min_pitch: int = Field(default=21, ge=0, le=127, description="transposition keeps notes >= this")
+    min_pitch: int = Field(
+        default=21, ge=0, le=127, description="transposition keeps notes >= this"
+    )
     max_pitch: int = Field(default=108, ge=0, le=127, description="... and <= this")
     transpose: RangeAugmentation = RangeAugmentation(probability=0.8, low=-5, high=6)
     time_stretch: RangeAugmentation = RangeAugmentation(probability=0.3, low=0.8, high=1.25)

@@ -12,7 +12,9 @@ def max_polyphony(notes: QuantizedNotes) -> int:
     if len(notes) == 0:
         return 0
     starts, ends = np.sort(notes.start), np.sort(notes.end)
-    sounding = np.searchsorted(starts, starts, side="right") - np.searchsorted(ends, starts, "right")
+    sounding = np.searchsorted(starts, starts, side="right") - np.searchsorted(
+        ends, starts, "right"
+    )
     return int(sounding.max())
 
 

@@ -48,13 +48,21 @@ def quantize_file(file: FileNotes, params: PreprocessParams) -> QuantizedNotes:
     """Quantize, bin velocities and limit polyphony for one file."""
     c = file.columns
     notes = quantize(
-        c["start_beat"], c["end_beat"], c["pitch"], c["program"], c["is_drum"], c["velocity"],
-        params.quantize, params.velocity.n_bins,
-    )  # fmt: skip
+        c["start_beat"],
+        c["end_beat"],
+        c["pitch"],
+        c["program"],
+        c["is_drum"],
+        c["velocity"],
+        params.quantize,
+        params.velocity.n_bins,
+    )
     return limit_polyphony(notes, params.polyphony.max_voices)
 
 
-def tokenize_notes(notes: pd.DataFrame, params: PreprocessParams) -> tuple[TokenSequences, Vocabulary]:
+def tokenize_notes(
+    notes: pd.DataFrame, params: PreprocessParams
+) -> tuple[TokenSequences, Vocabulary]:
     """Token sequences (one per source file, with its split) and the vocabulary that wrote them."""
     vocabulary = Vocabulary.from_params(params)
     tokenizer = Tokenizer(vocabulary)
@@ -65,14 +73,16 @@ def tokenize_notes(notes: pd.DataFrame, params: PreprocessParams) -> tuple[Token
         quantized = quantize_file(file, params)
         tokens = tokenizer.encode(quantized, file.time_signature)
         arrays.append(tokens)
-        rows.append({
-            "source": file.source,
-            "split": split_of(file.source, params.split),
-            "n_tokens": len(tokens),
-            "n_notes_in": len(file.columns["pitch"]),
-            "n_notes": len(quantized),
-            "time_signature": file.time_signature,
-        })  # fmt: skip
+        rows.append(
+            {
+                "source": file.source,
+                "split": split_of(file.source, params.split),
+                "n_tokens": len(tokens),
+                "n_notes_in": len(file.columns["pitch"]),
+                "n_notes": len(quantized),
+                "time_signature": file.time_signature,
+            }
+        )
     return TokenSequences.from_arrays(arrays, pd.DataFrame(rows, columns=INDEX_COLUMNS)), vocabulary
 
 

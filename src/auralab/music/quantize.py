@@ -60,7 +60,7 @@ def quantize(
     start = snap_to_grid(start_beat, grid, tpb)
     end = snap_to_grid(end_beat, grid, tpb)
     min_step = tpb // max(params.grid_divisions)
-    max_len = int(round(params.max_note_beats * tpb))
+    max_len = round(params.max_note_beats * tpb)
     end = np.clip(end, start + min_step, start + max_len)
     programs = np.where(is_drum, DRUM_PROGRAM, program)
     bins = velocity_to_bin(velocity, n_velocity_bins)

@@ -22,9 +22,20 @@ from auralab.music.params import IngestParams
 MIDI_SUFFIXES = frozenset({".mid", ".midi"})
 QUARANTINE_COLUMNS = ["source", "stage", "reason", "detail"]
 FILE_COLUMNS = [
-    "source", "origin", "status", "sha256", "n_bytes", "duration_s", "duration_beats", "n_notes",
-    "n_tracks", "n_tempo_changes", "n_time_signatures", "ticks_per_quarter", "key",
-]  # fmt: skip
+    "source",
+    "origin",
+    "status",
+    "sha256",
+    "n_bytes",
+    "duration_s",
+    "duration_beats",
+    "n_notes",
+    "n_tracks",
+    "n_tempo_changes",
+    "n_time_signatures",
+    "ticks_per_quarter",
+    "key",
+]
 
 
 @dataclass(frozen=True)

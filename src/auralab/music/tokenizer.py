@@ -24,7 +24,11 @@ class Tokenizer:
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         off = vocabulary.offsets
-        self._timesig, self._program, self._velocity = off["TIMESIG"], off["PROGRAM"], off["VELOCITY"]
+        self._timesig, self._program, self._velocity = (
+            off["TIMESIG"],
+            off["PROGRAM"],
+            off["VELOCITY"],
+        )
         self._on, self._off, self._shift = off["NOTE_ON"], off["NOTE_OFF"], off["TIME_SHIFT"]
 
     def time_signature_token(self, signature: str) -> int:
@@ -51,9 +55,13 @@ class Tokenizer:
         now, next_bar, program, velocity = 0, bar_ticks, -1, -1
         max_shift, use_bars = vocab.max_shift_ticks, vocab.bar_tokens
         for t, on, p, pitch, v in zip(
-            times[order].tolist(), is_on[order].tolist(), programs[order].tolist(),
-            pitches[order].tolist(), velocities[order].tolist(), strict=True,
-        ):  # fmt: skip
+            times[order].tolist(),
+            is_on[order].tolist(),
+            programs[order].tolist(),
+            pitches[order].tolist(),
+            velocities[order].tolist(),
+            strict=True,
+        ):
             while use_bars and t >= next_bar:
                 tokens.append(BAR)
                 now, next_bar = next_bar, next_bar + bar_ticks
@@ -96,7 +104,9 @@ class GrammarState:
         self.program = -1
         self.velocity = -1
         self.finished = False
-        self.sounding: dict[tuple[int, int], tuple[int, int]] = {}  # (program, pitch) -> (start, vel)
+        self.sounding: dict[
+            tuple[int, int], tuple[int, int]
+        ] = {}  # (program, pitch) -> (start, vel)
         self.done: list[tuple[int, int, int, int, int]] = []
         self.position = 0
         self._token = 0

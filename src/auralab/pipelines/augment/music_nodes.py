@@ -44,7 +44,7 @@ def check_augmentation(
     )
     report = run_suite(frame, "music_augmented_sample", augmented_sample_suite(), ["source"])
     report["operations_fired"] = fired
-    metrics = {"n_checked": len(frame), **{f"fired_{k}": v for k, v in fired.items()}}
+    metrics = {"n_checked": float(len(frame)), **{f"fired_{k}": float(v) for k, v in fired.items()}}
     return report, as_mlflow_metrics(metrics)
 
 
