@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from auralab.music.corpus import materialize_corpus
 
@@ -20,6 +21,8 @@ os.environ.setdefault("AURALAB_PROGRESS", "0")
 @pytest.fixture(scope="session")
 def bach_midi() -> dict[str, bytes]:
     """Every Bach score of the music21 corpus as MIDI bytes, keyed ``bach/<name>.mid``."""
-    failures = materialize_corpus("bach", CORPUS_CACHE, "bach")
+    CORPUS_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(CORPUS_CACHE.parent / ".bach.lock"):  # xdist workers convert it only once
+        failures = materialize_corpus("bach", CORPUS_CACHE, "bach")
     assert len(failures) <= 2, failures  # music21 cannot expand one score's repeats (bwv277.krn)
     return {f"bach/{p.name}": p.read_bytes() for p in sorted(CORPUS_CACHE.glob("*.mid"))}

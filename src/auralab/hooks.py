@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ class ParameterValidationHook:
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
-        configure_logging(Path(context.project_path) / "logs")
+        configure_logging(Path(os.environ.get("AURALAB_LOG_DIR", Path(context.project_path) / "logs")))
         params = context.params
         for family, model in FAMILY_PARAMS.items():
             validate_params(model, params.get(family), family)
@@ -91,7 +93,5 @@ class RunTrackingHook:
 
 def combined_version(hashes: dict[str, str]) -> str:
     """One short id for all inputs: md5 of the sorted ``name=hash`` lines."""
-    import hashlib
-
     lines = "\n".join(f"{name}={value}" for name, value in sorted(hashes.items()))
     return hashlib.md5(lines.encode()).hexdigest()

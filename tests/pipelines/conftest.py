@@ -32,6 +32,7 @@ class KedroProject:
             "DVC_NO_ANALYTICS": "1",
             "AURALAB_PROGRESS": "0",
             "MLFLOW_TRACKING_PASSWORD": self.secret,
+            "AURALAB_LOG_DIR": str(self.data_root.parent / "logs"),
         }
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:

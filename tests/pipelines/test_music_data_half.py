@@ -94,4 +94,5 @@ def test_secrets_from_the_environment_never_reach_mlflow_or_logs(project, first_
     everything = json.dumps({**run.data.params, **run.data.tags})
     assert project.secret not in everything
     log_file = project.data_root.parent / "logs" / "auralab.jsonl"
-    assert not log_file.exists() or project.secret not in log_file.read_text()
+    assert '"event": "node finished"' in log_file.read_text()
+    assert project.secret not in log_file.read_text()

@@ -89,10 +89,11 @@ def materialize_corpus(
                     write_bytes_atomic(folder / midi_name(score), result)
                     manifest[score.name] = midi_name(score)
         write_bytes_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    wanted = {score.name for score in scores}
     return [
         ConversionFailure(origin, score, entry[1:])
         for score, entry in sorted(manifest.items())
-        if entry.startswith("!") and score in {s.name for s in scores}
+        if entry.startswith("!") and score in wanted
     ]
 
 
