@@ -31,7 +31,9 @@ class ParameterValidationHook:
 
     @hook_impl
     def after_context_created(self, context: KedroContext) -> None:
-        configure_logging(Path(os.environ.get("AURALAB_LOG_DIR", Path(context.project_path) / "logs")))
+        configure_logging(
+            Path(os.environ.get("AURALAB_LOG_DIR", Path(context.project_path) / "logs"))
+        )
         params = context.params
         for family, model in FAMILY_PARAMS.items():
             validate_params(model, params.get(family), family)
