@@ -29,7 +29,7 @@ typecheck: setup
 
 test: setup lint typecheck  ## lint, type-check and run every test (what CI runs)
 	python -m auralab.dvc_stages --check
-	python -m pytest -n 2
+	python -m pytest -n 2 --dist loadfile
 
 dvc-yaml: setup  ## regenerate dvc.yaml from the Kedro pipelines
 	python -m auralab.dvc_stages

@@ -32,11 +32,13 @@ def summarise(sources: dict[str, bytes]) -> dict[str, Any]:
         "n_notes_dropped": int(stats["n_notes_dropped"]),
         "split_sizes": {k: int(v) for k, v in index["split"].value_counts().sort_index().items()},
         "files": {
-            s: {k: index.loc[s, k] if k == "split" else int(index.loc[s, k])
-                for k in ("n_tokens", "n_notes", "split")}
+            s: {
+                k: index.loc[s, k] if k == "split" else int(index.loc[s, k])
+                for k in ("n_tokens", "n_notes", "split")
+            }
             for s in PINNED_FILES
         },
-    }  # fmt: skip
+    }
 
 
 def test_corpus_tokens_match_the_golden_numbers(bach_midi):

@@ -69,7 +69,15 @@ def test_every_corpus_token_is_allowed_where_it_occurs(bach_midi, tokenizer):
 
 def test_no_eos_before_the_minimum_number_of_notes(tokenizer):
     state = GrammarState(tokenizer, Constraints(min_notes=2))
-    for name in ["BOS", "TIMESIG_4/4", "BAR", "PROGRAM_0", "VELOCITY_3", "NOTE_ON_60",
-                 "TIME_SHIFT_6", "NOTE_OFF_60"]:  # fmt: skip
+    for name in [
+        "BOS",
+        "TIMESIG_4/4",
+        "BAR",
+        "PROGRAM_0",
+        "VELOCITY_3",
+        "NOTE_ON_60",
+        "TIME_SHIFT_6",
+        "NOTE_OFF_60",
+    ]:
         state.step(tokenizer.vocabulary.names.index(name))
     assert not state.allowed()[EOS]

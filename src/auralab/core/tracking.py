@@ -55,3 +55,48 @@ def local_path(catalog: Any, dataset_name: str) -> Path | None:
 def as_mlflow_metrics(values: Mapping[str, float], step: int = 0) -> dict[str, dict[str, float]]:
     """``{"name": v}`` -> the shape kedro-mlflow's MlflowMetricsHistoryDataset saves."""
     return {name: {"value": float(value), "step": step} for name, value in values.items()}
+
+
+class MlflowObserver:
+    """Logs training metrics to the active MLflow run as they happen."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def on_step(self, step: int, metrics: dict[str, float]) -> None:
+        import mlflow
+
+        if mlflow.active_run():
+            mlflow.log_metrics({self.prefix + k: v for k, v in metrics.items()}, step=step)
+
+    def on_eval(self, step: int, metrics: dict[str, float], model: Any) -> None:
+        self.on_step(step, metrics)
+
+
+def log_artifact_bytes(files: Mapping[str, bytes], artifact_path: str) -> None:
+    """Write ``name -> bytes`` to a temporary folder and log it under ``artifact_path``."""
+    import tempfile
+
+    import mlflow
+
+    if not mlflow.active_run() or not files:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        mlflow.log_artifacts(folder, artifact_path)
+
+
+class SamplingObserver(MlflowObserver):
+    """An MlflowObserver that also logs generated files (e.g. MIDI, PNG) every ``every`` steps."""
+
+    def __init__(self, every: int, make_files: Any, artifact_path: str, prefix: str = "") -> None:
+        super().__init__(prefix)
+        self.every, self.make_files, self.artifact_path = every, make_files, artifact_path
+        self._last = 0
+
+    def on_eval(self, step: int, metrics: dict[str, float], model: Any) -> None:
+        super().on_eval(step, metrics, model)
+        if step - self._last >= self.every:
+            self._last = step
+            log_artifact_bytes(self.make_files(model), f"{self.artifact_path}/step_{step:06d}")

@@ -3,7 +3,16 @@
 With the pipelines, the only auralab code that imports Kedro.
 """
 
+from auralab.datasets.files import FilesDataset
 from auralab.datasets.midi_folder import MidiFolderDataset, MidiSources
 from auralab.datasets.token_sequences import TokenSequencesDataset
+from auralab.datasets.torch_payload import FolderDataset, TorchPayloadDataset
 
-__all__ = ["MidiFolderDataset", "MidiSources", "TokenSequencesDataset"]
+__all__ = [
+    "FilesDataset",
+    "FolderDataset",
+    "MidiFolderDataset",
+    "MidiSources",
+    "TokenSequencesDataset",
+    "TorchPayloadDataset",
+]

@@ -41,7 +41,9 @@ class MidiFolderDataset(AbstractDataset[None, MidiSources]):
         music21_composer: str | None = None,
         limit: int | None = None,
         workers: int = 2,
+        metadata: dict[str, Any] | None = None,
     ) -> None:
+        self.metadata = metadata  # free-form catalog metadata (e.g. DVC options)
         self._path = Path(path)
         self._origin = origin
         self._composer = music21_composer

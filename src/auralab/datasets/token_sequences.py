@@ -19,7 +19,10 @@ from auralab.music.sequences import TokenSequences
 class TokenSequencesDataset(AbstractDataset[TokenSequences, TokenSequences]):
     """Save and load :class:`TokenSequences` in a folder ``path``."""
 
-    def __init__(self, path: str, mmap: bool = True) -> None:
+    def __init__(
+        self, path: str, mmap: bool = True, metadata: dict[str, Any] | None = None
+    ) -> None:
+        self.metadata = metadata  # free-form catalog metadata (e.g. DVC options)
         self._path = Path(path)
         self._mmap = mmap
 

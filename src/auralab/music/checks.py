@@ -14,6 +14,7 @@ from auralab.music.midi_export import notes_to_midi
 from auralab.music.params import SplitParams
 from auralab.music.sequences import TokenSequences
 from auralab.music.splits import split_of
+from auralab.music.tokenizer import Tokenizer
 
 
 def note_check_frame(notes: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +45,11 @@ def token_check_frame(sequences: TokenSequences, split: SplitParams) -> pd.DataF
 
 
 def augmented_sample_frame(
-    datasets: list[AugmentedSequences], sample_size: int, seed: int, split: SplitParams
+    datasets: list[AugmentedSequences],
+    tokenizer: Tokenizer,
+    sample_size: int,
+    seed: int,
+    split: SplitParams,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Augment a sample from each split; one row per item, plus how often each operation fired.
 
@@ -57,7 +62,7 @@ def augmented_sample_frame(
     for dataset in datasets:
         if len(dataset) == 0:
             continue
-        vocabulary = dataset.tokenizer.vocabulary
+        vocabulary = tokenizer.vocabulary
         picks = rng.choice(len(dataset), size=min(sample_size, len(dataset)), replace=False)
         for item in sorted(picks.tolist()):
             tokens, applied = dataset.sample(item)
@@ -71,12 +76,12 @@ def augmented_sample_frame(
                 "min_pitch": -1,
                 "max_pitch": -1,
             }
-            original, _ = dataset.tokenizer.decode(dataset.sequences[int(dataset.rows[item])])
+            original, _ = tokenizer.decode(dataset.sequences[int(dataset.rows[item])])
             row["allowed_min_pitch"] = min(dataset.plan.min_pitch, int(original.pitch.min()))
             row["allowed_max_pitch"] = max(dataset.plan.max_pitch, int(original.pitch.max()))
             row["expected_split"] = split_of(str(row["source"]), split)
             try:
-                notes, time_signature = dataset.tokenizer.decode(tokens)
+                notes, time_signature = tokenizer.decode(tokens)
             except TokenizationError:
                 rows.append(row)
                 continue

@@ -24,7 +24,7 @@ class AugmentedSequences:
         self,
         sequences: TokenSequences,
         split: str,
-        tokenizer: Tokenizer,
+        tokenizer: Tokenizer | None,
         plan: AugmentParams,
         augment: bool = True,
     ) -> None:
@@ -49,7 +49,7 @@ class AugmentedSequences:
     def sample(self, item: int) -> tuple[np.ndarray, dict[str, Any]]:
         """Tokens of ``item`` (uint16, shape (n,)) and the augmentations applied to it."""
         tokens = np.asarray(self.sequences[int(self.rows[item])])
-        if not self.augment:
+        if not self.augment or self.tokenizer is None:
             return tokens, {}
         notes, time_signature = self.tokenizer.decode(tokens)
         rng = np.random.default_rng([self.plan.seed, self.epoch, int(self.rows[item])])

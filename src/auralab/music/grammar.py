@@ -87,7 +87,9 @@ class GrammarState:
         self.program = -1
         self.velocity = -1
         self.finished = False
-        self.sounding: dict[tuple[int, int], tuple[int, int]] = {}  # (program, pitch) -> (start, vel)
+        self.sounding: dict[
+            tuple[int, int], tuple[int, int]
+        ] = {}  # (program, pitch) -> (start, vel)
         self.done: list[tuple[int, int, int, int, int]] = []
 
     # --- validation -----------------------------------------------------------------------------

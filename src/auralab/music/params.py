@@ -138,6 +138,119 @@ class AugmentParams(StrictModel):
         return self
 
 
+class ModelParams(StrictModel):
+    """Transformer size (about 5M parameters by default)."""
+
+    n_layer: int = Field(default=4, ge=1, le=48)
+    n_head: int = Field(default=8, ge=1, le=64)
+    n_embd: int = Field(default=320, ge=16, le=4096)
+    dropout: float = Field(default=0.1, ge=0.0, lt=1.0)
+
+    @model_validator(mode="after")
+    def _heads_divide_width(self) -> Self:
+        if self.n_embd % self.n_head:
+            raise ValueError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
+        return self
+
+
+class FloatRange(StrictModel):
+    """A search range ``[low, high]``, optionally searched on a log scale."""
+
+    low: float
+    high: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low > self.high or (self.log and self.low <= 0):
+            raise ValueError(f"need 0 < low <= high for log ranges, low <= high otherwise: {self}")
+        return self
+
+
+class SweepParams(StrictModel):
+    """Optuna study over learning rate, width, depth and dropout; off when ``n_trials`` is 0."""
+
+    n_trials: int = Field(default=0, ge=0)
+    storage: str = Field(default="sqlite:///optuna.db", description="any SQLAlchemy URL")
+    study_name: str = "auralab-music"
+    steps_per_trial: int = Field(default=200, ge=1)
+    lr: FloatRange = FloatRange(low=3e-4, high=3e-3, log=True)
+    n_embd: list[int] = Field(default=[128, 192, 256, 320], min_length=1)
+    n_layer: list[int] = Field(default=[2, 3, 4], min_length=1)
+    dropout: FloatRange = FloatRange(low=0.0, high=0.3)
+
+
+class TrainParams(StrictModel):
+    """Training of the music transformer (the ``music.train`` section)."""
+
+    model: ModelParams = ModelParams()
+    seq_len: int = Field(
+        default=512, ge=8, le=8192, description="tokens per training window = the model's context"
+    )
+    batch_size: int = Field(default=8, ge=1)
+    max_steps: int = Field(default=1200, ge=1)
+    lr: float = Field(default=2e-3, gt=0)
+    min_lr_ratio: float = Field(default=0.1, ge=0, le=1)
+    warmup_steps: int = Field(default=100, ge=1)
+    weight_decay: float = Field(default=0.1, ge=0)
+    grad_clip: float = Field(default=1.0, gt=0)
+    eval_every: int = Field(default=100, ge=1)
+    eval_windows: int = Field(default=24, ge=1, description="validation windows per evaluation")
+    checkpoint_every: int = Field(default=100, ge=1)
+    patience: int = Field(default=4, ge=1, description="evaluations without improvement")
+    compile: bool = False
+    gradient_checkpointing: bool = False
+    num_workers: int = Field(default=1, ge=0)
+    prefetch_factor: int = Field(default=4, ge=1)
+    resume: bool = True
+    seed: int = 1234
+    sample_every: int = Field(default=400, ge=1, description="steps between logged samples")
+    n_samples: int = Field(default=2, ge=0)
+    sample_tokens: int = Field(default=384, ge=16)
+    sweep: SweepParams = SweepParams()
+
+
+class GenerationParams(StrictModel):
+    """Sampling settings and grammar constraints for generated pieces."""
+
+    n_pieces: int = Field(default=16, ge=1)
+    max_new_tokens: int = Field(default=512, ge=16)
+    temperature: float = Field(default=1.0, gt=0)
+    top_k: int | None = Field(default=None, ge=1)
+    top_p: float | None = Field(default=0.95, gt=0, le=1)
+    seed: int = 7
+    max_note_beats: float = Field(default=4.0, gt=0, description="constraint: longest note")
+    max_polyphony: int | None = Field(default=6, ge=1, description="constraint: voices at once")
+    min_notes: int = Field(default=8, ge=1, description="constraint: notes before EOS")
+    tempo_bpm: float = Field(default=90.0, gt=0, description="tempo written into the MIDI files")
+
+
+class JsbParams(StrictModel):
+    """The same model family trained and scored in the published JSB-chorale (SATB) framing."""
+
+    enabled: bool = True
+    train: TrainParams = TrainParams(
+        model=ModelParams(n_layer=3, n_embd=256, n_head=8, dropout=0.05),
+        max_steps=300, eval_every=50, checkpoint_every=10_000, n_samples=0, num_workers=0,
+    )  # fmt: skip
+
+
+class EvaluateParams(StrictModel):
+    """Held-out scoring and the comparison of generated pieces with real ones."""
+
+    score_stride: int = Field(default=128, ge=1, description="window stride for test NLL")
+    ngram_smoothing: float = Field(default=0.1, gt=0)
+    generation: GenerationParams = GenerationParams()
+    jsb: JsbParams = JsbParams()
+
+
+class ExportParams(StrictModel):
+    """Where the exported model goes."""
+
+    register_model: bool = True
+    registered_model_name: str = Field(default="auralab-music", min_length=1)
+
+
 class MusicParams(StrictModel):
     """The whole ``music`` section of params.yaml."""
 
@@ -145,3 +258,6 @@ class MusicParams(StrictModel):
     validate_: ValidateParams = Field(default=ValidateParams(), alias="validate")
     preprocess: PreprocessParams = PreprocessParams()
     augment: AugmentParams = AugmentParams()
+    train: TrainParams = TrainParams()
+    evaluate: EvaluateParams = EvaluateParams()
+    export: ExportParams = ExportParams()

@@ -40,7 +40,7 @@ def check_augmentation(
     datasets = [AugmentedSequences(tokens, split, tokenizer, augment) for split in SPLITS]
     split_params = PreprocessParams(**preprocess).split
     frame, fired = augmented_sample_frame(
-        datasets, augment.check_sample_size, augment.seed, split_params
+        datasets, tokenizer, augment.check_sample_size, augment.seed, split_params
     )
     report = run_suite(frame, "music_augmented_sample", augmented_sample_suite(), ["source"])
     report["operations_fired"] = fired

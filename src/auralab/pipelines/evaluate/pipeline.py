@@ -1,13 +1,33 @@
-"""Empty until a family adds nodes to this stage."""
+"""Evaluate stage: one namespaced sub-pipeline per family."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from kedro.pipeline import Pipeline, node
 
-from kedro.pipeline import Pipeline
+from auralab.pipelines.evaluate import music_nodes
+
+
+def music() -> Pipeline:
+    return Pipeline(
+        [
+            node(
+                music_nodes.evaluate_model,
+                inputs=["model", "tokens", "notes", "params:evaluate", "params:preprocess"],
+                outputs=[
+                    "evaluation",
+                    "generated_pieces",
+                    "evaluation_report",
+                    "evaluation_metrics",
+                ],
+                name="evaluate_model",
+            )
+        ],
+        namespace="music",
+    )
+
 
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES: dict[str, Callable[[], Pipeline]] = {}
+FAMILIES = {"music": music}
 
 
 def create_pipeline() -> Pipeline:

@@ -1,14 +1,20 @@
-"""End to end: `kedro run` of the music data half on the `ci` profile, with real MLflow."""
+"""End to end: `kedro run` of the music family on the `ci` profile, with real MLflow and DVC-free
+data in a temp folder: data half, then train, evaluate, export and the generate command."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+import symusic
 
+from auralab.core.checkpoint import load_checkpoint
 from auralab.datasets import TokenSequencesDataset
 
 pytestmark = pytest.mark.slow
@@ -71,7 +77,7 @@ def test_the_mlflow_run_holds_params_metrics_tags_and_artifacts(project, first_r
 
 
 def test_each_stage_runs_alone_by_namespace(project, first_run):
-    for stage in ("ingest", "preprocess", "validate", "augment"):
+    for stage in ("ingest", "preprocess", "validate", "augment", "train", "evaluate", "export"):
         result = project.run("--pipelines", stage, "--namespaces", "music")
         assert result.returncode == 0, (stage, result.stderr[-2000:])
 
@@ -96,3 +102,54 @@ def test_secrets_from_the_environment_never_reach_mlflow_or_logs(project, first_
     log_file = project.data_root.parent / "logs" / "auralab.jsonl"
     assert '"event": "node finished"' in log_file.read_text()
     assert project.secret not in log_file.read_text()
+
+
+def test_the_model_half_trains_evaluates_exports_and_registers(project, first_run):
+    root = project.data_root
+    payload = load_checkpoint(root / "06_models/music/model.pt")
+    assert set(payload) >= {"config", "state_dict", "vocabulary", "preprocess"}
+    scores = json.loads((root / "08_reporting/music/evaluation.json").read_text())["scores"]
+    assert scores["valid_rate_constrained"] == 1.0
+    assert scores["test_nll"] > 0 and scores["test_bigram_nll"] > 0
+    generated = sorted((root / "07_model_output/music/generated").glob("*.mid"))
+    assert len(generated) == 4
+    assert all(symusic.Score(str(path)).note_num() > 0 for path in generated)
+    assert (root / "08_reporting/music/evaluation/report.md").read_text().startswith("# Music")
+    export = json.loads((root / "08_reporting/music/export_report.json").read_text())
+    assert export["onnx_max_abs_diff"] <= 1e-4 and export["torchscript_max_abs_diff"] <= 1e-4
+    client = mlflow.MlflowClient(project.tracking_uri)
+    assert client.get_registered_model("auralab-music").latest_versions
+    run = project.runs()[0]
+    assert "train.loss" in run.data.metrics and "train.val_loss" in run.data.metrics
+    samples = client.list_artifacts(run.info.run_id, "music/train/samples")
+    assert samples, "generated samples are logged during training"
+
+
+def test_the_generate_command_writes_midi(project, first_run, tmp_path):
+    model = project.data_root / "06_models/music/model.pt"
+    auralab = str(Path(sys.executable).with_name("auralab"))
+    for extra in ([], ["--no-constraints"]):
+        result = subprocess.run(
+            [
+                auralab,
+                "generate",
+                "--model",
+                str(model),
+                "--out",
+                str(tmp_path / "out"),
+                "--n",
+                "2",
+                "--tokens",
+                "40",
+                "--seed",
+                "3",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            env=project.env(),
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "pieces valid" in result.stdout
+    assert list((tmp_path / "out").glob("piece_3_*.mid"))

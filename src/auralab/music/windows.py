@@ -1,0 +1,111 @@
+"""Fixed-length training and scoring windows over token sequences.
+
+A window is ``length + 1`` tokens: inputs are the first ``length``, targets the last ``length``.
+Short sequences are padded with PAD, which the loss ignores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+
+from auralab.music.dataset import AugmentedSequences
+from auralab.music.sequences import TokenSequences
+from auralab.music.tokenizer import PAD
+
+
+def pad_to(tokens: np.ndarray, size: int) -> np.ndarray:
+    """``tokens`` right-padded with PAD to ``size`` (int64)."""
+    out = np.full(size, PAD, dtype=np.int64)
+    out[: len(tokens)] = tokens[:size]
+    return out
+
+
+class TrainingWindows:
+    """Random crops of augmented training sequences; indexed by ``(epoch, item)``.
+
+    The crop and the augmentation depend only on (seed, epoch, item), so any data position can be
+    replayed exactly (resume) and DataLoader workers need no shared state.
+    """
+
+    def __init__(self, items: AugmentedSequences, length: int, seed: int) -> None:
+        self.items, self.length, self.seed = items, length, seed
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, key: tuple[int, int]) -> np.ndarray:
+        epoch, item = key
+        self.items.set_epoch(epoch)
+        tokens = self.items[item]
+        span = self.length + 1
+        if len(tokens) > span:
+            rng = np.random.default_rng([self.seed, epoch, item, 7])
+            start = int(rng.integers(0, len(tokens) - span + 1))
+            tokens = tokens[start : start + span]
+        return pad_to(tokens, span)
+
+
+class EpochBatches:
+    """Infinite batch sampler: shuffled batches of ``(epoch, item)`` keys, epoch after epoch.
+
+    ``start`` is the data position (epoch, batch) of the last batch already consumed.
+    """
+
+    def __init__(self, n_items: int, batch_size: int, seed: int, start: tuple[int, int] | None):
+        self.n_items, self.batch_size, self.seed = n_items, batch_size, seed
+        self.epoch, self.batch = (start[0], start[1] + 1) if start else (0, 0)
+
+    def batches_per_epoch(self) -> int:
+        return max(1, self.n_items // self.batch_size)  # drop the ragged last batch
+
+    def __iter__(self) -> Iterator[list[tuple[int, int, int, int]]]:
+        while True:
+            order = np.random.default_rng([self.seed, self.epoch]).permutation(self.n_items)
+            if self.n_items < self.batch_size:
+                order = np.resize(order, self.batch_size)
+            while self.batch < self.batches_per_epoch():
+                picks = order[self.batch * self.batch_size : (self.batch + 1) * self.batch_size]
+                yield [(self.epoch, self.batch, self.epoch, int(i)) for i in picks]
+                self.batch += 1
+            self.epoch, self.batch = self.epoch + 1, 0
+
+
+class KeyedWindows(torch.utils.data.Dataset[tuple[np.ndarray, int, int]]):
+    """Adapter: sampler keys ``(epoch, batch, epoch, item)`` -> (window, epoch, batch)."""
+
+    def __init__(self, windows: TrainingWindows) -> None:
+        self.windows = windows
+
+    def __len__(self) -> int:
+        return len(self.windows)
+
+    def __getitem__(self, key: Any) -> tuple[np.ndarray, int, int]:
+        epoch, batch, _, item = key
+        return self.windows[(epoch, item)], epoch, batch
+
+
+def scoring_windows(
+    sequences: TokenSequences, rows: np.ndarray, length: int, stride: int
+) -> Iterator[np.ndarray]:
+    """Windows of ``length + 1`` tokens with ``stride``; in each later window, targets already
+    scored by the previous one are PAD, so every token is scored once with >= length-stride context.
+
+    Yields arrays of shape (2, length + 1): row 0 the tokens, row 1 the scoring targets.
+    """
+    span = length + 1
+    for row in rows.tolist():
+        tokens = np.asarray(sequences[row], dtype=np.int64)
+        start = 0
+        while True:
+            chunk = tokens[start : start + span]
+            targets = chunk.copy()
+            if start:
+                targets[: span - stride] = PAD  # already scored by the previous window
+            yield np.stack([pad_to(chunk, span), pad_to(targets, span)])
+            if start + span >= len(tokens):
+                break
+            start += stride
