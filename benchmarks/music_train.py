@@ -13,12 +13,13 @@ from pathlib import Path
 import torch
 
 from auralab.datasets import TokenSequencesDataset
-from auralab.music.params import AugmentParams, TrainParams
+from auralab.music.params import AugmentParams, load_music_params
 from auralab.music.tokenizer import Tokenizer
 from auralab.music.training import Augmentation, fit
 from auralab.music.vocabulary import Vocabulary
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "05_model_input" / "music"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "05_model_input" / "music"
 
 
 def main() -> None:
@@ -29,13 +30,16 @@ def main() -> None:
     sequences = TokenSequencesDataset(str(DATA / "tokens")).load()
     tokenizer = Tokenizer(Vocabulary.from_dict(json.loads((DATA / "vocabulary.json").read_text())))
     plan = AugmentParams(**json.loads((DATA / "augmentation_plan.json").read_text())["operations"])
-    for workers in (1, 0):
-        params = TrainParams(
-            max_steps=args.steps,
-            eval_every=10_000,
-            num_workers=workers,
-            n_samples=0,
-            warmup_steps=2,
+    configured = load_music_params(ROOT / "params.yaml").train  # the default profile
+    for workers in (configured.num_workers, 0):
+        params = configured.model_copy(
+            update={
+                "max_steps": args.steps,
+                "eval_every": 10_000,
+                "num_workers": workers,
+                "checkpoint_every": 10_000,
+                "n_samples": 0,
+            }
         )
         result = fit(
             sequences, tokenizer.vocabulary.size, params, Augmentation(tokenizer, plan)

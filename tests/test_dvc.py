@@ -102,6 +102,6 @@ def test_dvc_repro_is_deterministic_and_push_pull_round_trips(tmp_path):
     shutil.rmtree(repo / "data")
     shutil.rmtree(repo / ".dvc" / "cache")
     _sh(["git", "checkout", "--", "data"], repo, env)  # a fresh clone: git files, no DVC data
-    _sh([dvc, "pull"], repo, env)
+    _sh([dvc, "pull", "--with-deps", data_half], repo, env)
     assert (repo / "data/05_model_input/music/tokens/tokens.npy").exists()
     assert "up to date" in _sh([dvc, "status", data_half], repo, env)

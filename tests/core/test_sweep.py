@@ -38,6 +38,7 @@ def test_trials_are_nested_runs_and_bad_ones_are_pruned(tmp_path):
 def test_a_study_is_shared_through_its_storage(tmp_path):
     storage = f"sqlite:///{tmp_path}/optuna.db"
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    mlflow.set_experiment("shared-study-test")
 
     def objective(trial, observer):
         return trial.suggest_float("x", 0, 1)

@@ -30,6 +30,9 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     """Yield a temporary folder to fill; on success it replaces ``path`` in one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should not be
     try:
         yield staging
         if path.exists():

@@ -64,21 +64,31 @@ def filter_logits(logits: torch.Tensor, top_k: int | None, top_p: float | None) 
 
 
 class _Stepper:
-    """Runs the model one token at a time, with or without the KV cache (sliding when full)."""
+    """Runs the model one token at a time, with or without the KV cache.
+
+    Both modes see the same context: the tokens since ``start``. When the context would outgrow
+    the model's block, it slides: ``start`` jumps so that the recent half block stays (the cache is
+    then refilled from it). So the cache changes speed, never results.
+    """
 
     def __init__(self, model: MusicTransformer, batch: int, use_cache: bool) -> None:
         self.model = model
         self.block = model.config.block_size
+        self.start = 0
         device = next(model.parameters()).device
         self.cache = KVCache(model.config, batch, self.block, device) if use_cache else None
 
     def logits(self, history: torch.Tensor, new: int) -> torch.Tensor:
         """Logits of the next token after ``history`` (B, T), of which the last ``new`` are unseen."""
+        length = history.size(1)
+        slide = length - self.start > self.block
+        if slide:
+            self.start = length - self.block // 2
         if self.cache is None:
-            return self.model(history[:, -self.block :])[:, -1]
-        if self.cache.length + new > self.block:  # slide: keep the recent half as context
+            return self.model(history[:, self.start :])[:, -1]
+        if slide or self.cache.length + new > self.block:
             self.cache.reset()
-            return self.model(history[:, -(self.block // 2) :], self.cache)[:, -1]
+            return self.model(history[:, self.start :], self.cache)[:, -1]
         return self.model(history[:, -new:], self.cache)[:, -1]
 
 

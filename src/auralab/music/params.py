@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from functools import reduce
+from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from auralab.core.params import StrictModel
+from auralab.core.params import StrictModel, validate_params
 
 GridDivision = Literal[1, 2, 3, 4, 6, 8, 12, 16]
 TIME_SIGNATURE_PATTERN = r"^[1-9][0-9]?/(1|2|4|8|16|32)$"
@@ -144,7 +145,7 @@ class ModelParams(StrictModel):
     n_layer: int = Field(default=4, ge=1, le=48)
     n_head: int = Field(default=8, ge=1, le=64)
     n_embd: int = Field(default=320, ge=16, le=4096)
-    dropout: float = Field(default=0.1, ge=0.0, lt=1.0)
+    dropout: float = Field(default=0.05, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")
     def _heads_divide_width(self) -> Self:
@@ -185,18 +186,18 @@ class TrainParams(StrictModel):
 
     model: ModelParams = ModelParams()
     seq_len: int = Field(
-        default=512, ge=8, le=8192, description="tokens per training window = the model's context"
+        default=256, ge=8, le=8192, description="tokens per training window = the model's context"
     )
-    batch_size: int = Field(default=8, ge=1)
-    max_steps: int = Field(default=1200, ge=1)
+    batch_size: int = Field(default=16, ge=1)
+    max_steps: int = Field(default=400, ge=1)
     lr: float = Field(default=2e-3, gt=0)
     min_lr_ratio: float = Field(default=0.1, ge=0, le=1)
-    warmup_steps: int = Field(default=100, ge=1)
+    warmup_steps: int = Field(default=30, ge=1)
     weight_decay: float = Field(default=0.1, ge=0)
     grad_clip: float = Field(default=1.0, gt=0)
-    eval_every: int = Field(default=100, ge=1)
-    eval_windows: int = Field(default=24, ge=1, description="validation windows per evaluation")
-    checkpoint_every: int = Field(default=100, ge=1)
+    eval_every: int = Field(default=50, ge=1)
+    eval_windows: int = Field(default=32, ge=1, description="validation windows per evaluation")
+    checkpoint_every: int = Field(default=50, ge=1)
     patience: int = Field(default=4, ge=1, description="evaluations without improvement")
     compile: bool = False
     gradient_checkpointing: bool = False
@@ -204,7 +205,7 @@ class TrainParams(StrictModel):
     prefetch_factor: int = Field(default=4, ge=1)
     resume: bool = True
     seed: int = 1234
-    sample_every: int = Field(default=400, ge=1, description="steps between logged samples")
+    sample_every: int = Field(default=200, ge=1, description="steps between logged samples")
     n_samples: int = Field(default=2, ge=0)
     sample_tokens: int = Field(default=384, ge=16)
     sweep: SweepParams = SweepParams()
@@ -261,3 +262,10 @@ class MusicParams(StrictModel):
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
     export: ExportParams = ExportParams()
+
+
+def load_music_params(path: Path) -> MusicParams:
+    """The validated ``music`` section of a params.yaml (for scripts outside Kedro)."""
+    import yaml
+
+    return validate_params(MusicParams, yaml.safe_load(path.read_text()).get("music"), "music")

@@ -125,6 +125,9 @@ def make_batches(
             pin_memory=torch.cuda.is_available(),
             persistent_workers=workers > 0,
             prefetch_factor=params.prefetch_factor if workers else None,
+            # Its own generator: creating the loader must not draw from the global RNG, or a
+            # resumed run would see different dropout masks than an uninterrupted one.
+            generator=torch.Generator().manual_seed(params.seed),
         )
         for windows, position in loader:
             yield windows.to(_device(), non_blocking=True), position
