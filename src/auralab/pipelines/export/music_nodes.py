@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,11 @@ def export_model(
     export = ExportParams(**params)
     network = model_from_payload(model)
     files, report = export_all(network)
+    files["vocabulary.json"] = json.dumps(model["vocabulary"], indent=1).encode()
+    files["parameters.json"] = json.dumps(
+        {"train": train_params, "preprocess": model["preprocess"], "model": model["config"]},
+        indent=1,
+    ).encode()
     registration: dict[str, Any] = {}
     if export.register_model:
         with tempfile.TemporaryDirectory() as folder:
