@@ -31,6 +31,11 @@ STAGES: dict[str, ModuleType] = {
 FAMILIES = ("music",)
 
 
+def stage_pipeline(stage: ModuleType) -> Pipeline:
+    """One stage, every family that has nodes in it (each under its namespace)."""
+    return sum((build() for build in stage.FAMILIES.values()), Pipeline([]))
+
+
 def family_pipeline(family: str) -> Pipeline:
     """All stages of one family, in its namespace."""
     parts = [m.FAMILIES[family]() for m in STAGES.values() if family in m.FAMILIES]
@@ -39,6 +44,6 @@ def family_pipeline(family: str) -> Pipeline:
 
 def register_pipelines() -> dict[str, Pipeline]:
     """Stage pipelines, one pipeline per family (all its stages), and ``__default__``."""
-    stages = {name: module.create_pipeline() for name, module in STAGES.items()}
+    stages = {name: stage_pipeline(module) for name, module in STAGES.items()}
     families = {family: family_pipeline(family) for family in FAMILIES}
     return {**stages, **families, "__default__": sum(stages.values(), Pipeline([]))}

@@ -23,7 +23,3 @@ def music() -> Pipeline:
 
 # Each family's sub-pipeline for this stage, by namespace.
 FAMILIES = {"music": music}
-
-
-def create_pipeline() -> Pipeline:
-    return sum((build() for build in FAMILIES.values()), Pipeline([]))
