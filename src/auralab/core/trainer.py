@@ -87,7 +87,7 @@ class _State:
 
 
 def _optimizer(model: nn.Module, config: LoopConfig) -> torch.optim.Optimizer:
-    """AdamW with weight decay on matrices only (not on norms, biases or... 1-d tensors)."""
+    """AdamW with weight decay on matrices and embeddings only (not on norms or biases)."""
     decay = [p for p in model.parameters() if p.requires_grad and p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.requires_grad and p.dim() < 2]
     groups = [
