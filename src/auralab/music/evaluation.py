@@ -111,6 +111,18 @@ class GenerationComparison:
         return {
             "valid_rate_constrained": float(np.mean(self.constrained.valid)),
             "valid_rate_unconstrained": float(np.mean(self.unconstrained.valid)),
+            "tokens_before_first_error_unconstrained": float(
+                np.mean(
+                    [
+                        n if n is not None else len(s)
+                        for n, s in zip(
+                            self.unconstrained.first_error,
+                            self.unconstrained.sequences,
+                            strict=True,
+                        )
+                    ]
+                )
+            ),
             "longest_token_run_generated": float(generated["longest_token_run"].max()),
             "longest_token_run_real": float(real["longest_token_run"].max()),
             "distinct_4gram_ratio_generated": float(generated["distinct_4gram_ratio"].mean()),

@@ -43,6 +43,7 @@ class Generated:
     valid: list[bool]
     new_tokens: int
     seconds: float
+    first_error: list[int | None] = field(default_factory=list)  # new tokens before a violation
 
     @property
     def tokens_per_second(self) -> float:
@@ -110,6 +111,7 @@ def generate(
         for token in start:
             state.step(token)
     valid = [True] * settings.batch_size
+    first_error: list[int | None] = [None] * settings.batch_size
     device = next(model.parameters()).device
     history = torch.tensor([start] * settings.batch_size, dtype=torch.long, device=device)
     generator = torch.Generator(device=device).manual_seed(settings.seed)
@@ -128,7 +130,9 @@ def generate(
         logits = filter_logits(logits, settings.top_k, settings.top_p)
         tokens = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=generator)  # (B, 1)
         for i, token in enumerate(tokens[:, 0].tolist()):
-            valid[i] = _advance(states[i], token, valid[i])
+            was_valid, valid[i] = valid[i], _advance(states[i], token, valid[i])
+            if was_valid and not valid[i]:
+                first_error[i] = step - 1
         history, new = torch.cat([history, tokens], dim=1), 1
     seconds = time.perf_counter() - began
     sequences = [
@@ -141,6 +145,7 @@ def generate(
         [ok and s.finished for s, ok in zip(states, valid, strict=True)],
         n_new,
         seconds,
+        first_error,
     )
 
 

@@ -189,6 +189,9 @@ class TrainParams(StrictModel):
         default=256, ge=8, le=8192, description="tokens per training window = the model's context"
     )
     batch_size: int = Field(default=16, ge=1)
+    piece_start_probability: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="share of windows cropped at the piece's start"
+    )
     max_steps: int = Field(default=400, ge=1)
     lr: float = Field(default=2e-3, gt=0)
     min_lr_ratio: float = Field(default=0.1, ge=0, le=1)

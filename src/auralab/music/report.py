@@ -44,7 +44,7 @@ def evaluation_markdown(scores: dict[str, Any], distances: pd.DataFrame) -> str:
         [
             {"measure": k, "value": v}
             for k, v in scores.items()
-            if k.startswith(("valid_", "longest_", "distinct_", "mean_"))
+            if k.startswith(("valid_", "tokens_before", "longest_", "distinct_", "mean_"))
         ]
     )
     jsb_rows = [

@@ -112,7 +112,8 @@ def make_batches(
         augmentation.plan if augmentation else AugmentParams(),
         augment=augmentation is not None,
     )
-    dataset = KeyedWindows(TrainingWindows(items, params.seq_len, params.seed))
+    windows = TrainingWindows(items, params.seq_len, params.seed, params.piece_start_probability)
+    dataset = KeyedWindows(windows)
 
     def batches(start: DataPosition | None) -> Iterator[tuple[torch.Tensor, DataPosition]]:
         sampler = EpochBatches(len(items), params.batch_size, params.seed, start)

@@ -31,8 +31,13 @@ class TrainingWindows:
     replayed exactly (resume) and DataLoader workers need no shared state.
     """
 
-    def __init__(self, items: AugmentedSequences, length: int, seed: int) -> None:
+    def __init__(
+        self, items: AugmentedSequences, length: int, seed: int, start_probability: float = 0.0
+    ) -> None:
         self.items, self.length, self.seed = items, length, seed
+        # Uniform crops almost never include BOS, so openings would go unlearned: a share of
+        # windows starts at the beginning of the piece.
+        self.start_probability = start_probability
 
     def __len__(self) -> int:
         return len(self.items)
@@ -44,7 +49,8 @@ class TrainingWindows:
         span = self.length + 1
         if len(tokens) > span:
             rng = np.random.default_rng([self.seed, epoch, item, 7])
-            start = int(rng.integers(0, len(tokens) - span + 1))
+            at_start = rng.random() < self.start_probability
+            start = 0 if at_start else int(rng.integers(0, len(tokens) - span + 1))
             tokens = tokens[start : start + span]
         return pad_to(tokens, span)
 
