@@ -11,36 +11,14 @@ import pandas as pd
 
 from auralab.music import satb
 from auralab.music.baselines import ngram_nll
-from auralab.music.generation import Generated, SamplingSettings, generate
-from auralab.music.grammar import PROGRAM, VELOCITY, Constraints, GrammarState
+from auralab.music.generation import Generated, generate, sampling_settings
+from auralab.music.grammar import PROGRAM, VELOCITY, GrammarState
 from auralab.music.metrics import distribution_distances, piece_metrics, token_metrics
 from auralab.music.model import MusicTransformer
 from auralab.music.params import GenerationParams, SplitParams, TrainParams
 from auralab.music.sequences import TokenSequences
 from auralab.music.tokenizer import Tokenizer
 from auralab.music.training import fit, sum_nll
-
-
-def sampling_settings(
-    params: GenerationParams, tokenizer: Tokenizer, constrained: bool, batch_size: int | None = None
-) -> SamplingSettings:
-    """Generation parameters -> sampler settings (constraints in ticks)."""
-    tpb = tokenizer.vocabulary.ticks_per_beat
-    constraints = Constraints(
-        max_note_ticks=round(params.max_note_beats * tpb),
-        max_polyphony=params.max_polyphony,
-        min_notes=params.min_notes,
-    )
-    return SamplingSettings(
-        max_new_tokens=params.max_new_tokens,
-        batch_size=batch_size or params.n_pieces,
-        temperature=params.temperature,
-        top_k=params.top_k,
-        top_p=params.top_p,
-        seed=params.seed,
-        constrained=constrained,
-        constraints=constraints,
-    )
 
 
 def score_test_split(

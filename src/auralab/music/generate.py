@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from auralab.core.errors import TokenizationError
-from auralab.music.evaluation import sampling_settings
-from auralab.music.generation import generate
+from auralab.music.generation import generate, sampling_settings
 from auralab.music.midi import parse_midi
 from auralab.music.midi_export import notes_to_midi
 from auralab.music.model import MusicTransformer

@@ -16,6 +16,7 @@ import torch
 from auralab.core.errors import TokenizationError
 from auralab.music.grammar import PROGRAM, VELOCITY, Constraints, GrammarState, TokenTable
 from auralab.music.model import KVCache, MusicTransformer
+from auralab.music.params import GenerationParams
 from auralab.music.tokenizer import BOS, EOS, PAD, Tokenizer
 
 
@@ -48,6 +49,28 @@ class Generated:
     @property
     def tokens_per_second(self) -> float:
         return self.new_tokens / self.seconds if self.seconds else 0.0
+
+
+def sampling_settings(
+    params: GenerationParams, tokenizer: Tokenizer, constrained: bool, batch_size: int | None = None
+) -> SamplingSettings:
+    """Generation parameters -> sampler settings (constraints in ticks)."""
+    tpb = tokenizer.vocabulary.ticks_per_beat
+    constraints = Constraints(
+        max_note_ticks=round(params.max_note_beats * tpb),
+        max_polyphony=params.max_polyphony,
+        min_notes=params.min_notes,
+    )
+    return SamplingSettings(
+        max_new_tokens=params.max_new_tokens,
+        batch_size=batch_size or params.n_pieces,
+        temperature=params.temperature,
+        top_k=params.top_k,
+        top_p=params.top_p,
+        seed=params.seed,
+        constrained=constrained,
+        constraints=constraints,
+    )
 
 
 def filter_logits(logits: torch.Tensor, top_k: int | None, top_p: float | None) -> torch.Tensor:

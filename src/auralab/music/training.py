@@ -7,6 +7,7 @@ Glue between the family's data (token sequences, augmentation plan) and the shar
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def sum_nll(
     model.eval()
     device = next(model.parameters()).device
     total, count = 0.0, 0
-    windows = list(scoring_windows(sequences, rows, length, stride))[:max_windows]
+    windows = list(itertools.islice(scoring_windows(sequences, rows, length, stride), max_windows))
     for first in range(0, len(windows), batch_size):
         chunk = torch.from_numpy(np.stack(windows[first : first + batch_size])).to(device)
         inputs, targets = chunk[:, 0, :-1], chunk[:, 1, 1:]
