@@ -55,7 +55,9 @@ def stage_spec(family: str, stage: str, pipeline: Any, catalog: dict[str, Any]) 
             continue
         config = catalog.get(name, {})
         path = _dataset_path(config)
-        if path and config.get("type") in WORKING_FOLDER_TYPES:
+        if path and name.split(".")[0] != family:
+            deps.append(path)  # another family's output (e.g. the music MIDI): that stage fills it
+        elif path and config.get("type") in WORKING_FOLDER_TYPES:
             outs.append({path: {"persist": True, "cache": False}})
         elif path and _self_filling(config):
             outs.append({path: {"persist": True}})

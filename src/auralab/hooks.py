@@ -17,13 +17,14 @@ from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
 
 from auralab.core.logging import configure_logging
-from auralab.core.params import validate_params
+from auralab.core.params import StrictModel, validate_params
 from auralab.core.tracking import dvc_hash, git_state, local_path
 from auralab.music.params import MusicParams
+from auralab.wakeword.params import WakewordParams
 
 log = structlog.get_logger(__name__)
 
-FAMILY_PARAMS = {"music": MusicParams}
+FAMILY_PARAMS: dict[str, type[StrictModel]] = {"music": MusicParams, "wakeword": WakewordParams}
 
 
 class ParameterValidationHook:

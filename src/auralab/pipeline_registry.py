@@ -28,7 +28,7 @@ STAGES: dict[str, ModuleType] = {
     "evaluate": evaluate,
     "export": export,
 }
-FAMILIES = ("music",)
+FAMILIES = ("music", "wakeword")
 
 
 def stage_pipeline(stage: ModuleType) -> Pipeline:

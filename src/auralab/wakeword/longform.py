@@ -1,0 +1,136 @@
+"""Long negative recordings: a timeline of speech passages, music, noise and babble over a noise
+floor, cut into fixed-length chunks. None of it contains the wake phrase.
+
+Used twice with disjoint material: the evaluation audio (held-out speakers, test music and rooms)
+that false accepts per hour are measured on, and the mining pool (training material) that hard
+negatives are mined from.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.signal import fftconvolve
+
+from auralab.wakeword.audio import set_level
+from auralab.wakeword.backgrounds import NOISE_COLOURS, babble, coloured_noise, music_clip
+from auralab.wakeword.params import LongformParams
+
+KINDS = ("speech", "music", "noise", "babble")
+SEGMENT_SECONDS = {
+    "speech": (8.0, 40.0),
+    "music": (15.0, 60.0),
+    "noise": (5.0, 30.0),
+    "babble": (10.0, 30.0),
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One synthesized sentence and who spoke it."""
+
+    audio: np.ndarray
+    speaker: str
+
+
+@dataclass(frozen=True)
+class LongformMaterial:
+    utterances: Sequence[Utterance]
+    midi: Sequence[bytes]
+    rirs: Sequence[np.ndarray]
+
+
+def _next_kind(used: dict[str, float], params: LongformParams) -> str:
+    """The kind furthest below its target share of the time so far (deterministic)."""
+    shares = {
+        "speech": params.speech_share,
+        "music": params.music_share,
+        "noise": params.noise_share,
+        "babble": params.babble_share,
+    }
+    total = sum(used.values()) + 1e-9
+    return max(KINDS, key=lambda k: (shares[k] - used[k] / total) if shares[k] > 0 else -1.0)
+
+
+def _speech_passage(
+    material: LongformMaterial, n: int, sample_rate: int, rng: random.Random
+) -> tuple[np.ndarray, str]:
+    by_speaker: dict[str, list[np.ndarray]] = {}
+    for u in material.utterances:
+        by_speaker.setdefault(u.speaker, []).append(u.audio)
+    speaker = rng.choice(sorted(by_speaker))
+    parts: list[np.ndarray] = []
+    while sum(len(p) for p in parts) < n:
+        parts.append(rng.choice(by_speaker[speaker]))
+        parts.append(np.zeros(int(rng.uniform(0.2, 1.0) * sample_rate), dtype=np.float32))
+    passage = np.concatenate(parts)[:n]
+    if material.rirs and rng.random() < 0.5:
+        passage = fftconvolve(passage, rng.choice(material.rirs))[:n].astype(np.float32)
+    return set_level(passage, rng.uniform(-32, -18)), speaker
+
+
+def _segment(
+    kind: str, material: LongformMaterial, seconds: float, sample_rate: int, rng: random.Random
+) -> tuple[np.ndarray, str]:
+    n = int(seconds * sample_rate)
+    nprng = np.random.default_rng(rng.getrandbits(32))
+    if kind == "speech":
+        return _speech_passage(material, n, sample_rate, rng)
+    if kind == "music":
+        index = rng.randrange(len(material.midi))
+        return music_clip(material.midi[index], seconds, sample_rate, nprng), f"midi#{index}"
+    if kind == "noise":
+        colour = rng.choice(NOISE_COLOURS)
+        return set_level(coloured_noise(colour, n, nprng), rng.uniform(-45, -25)), colour
+    talkers = rng.randint(3, 6)
+    audio = babble([u.audio for u in material.utterances], seconds, sample_rate, talkers, rng)
+    return set_level(audio, rng.uniform(-35, -22)), f"{talkers} talkers"
+
+
+def compose(
+    material: LongformMaterial,
+    minutes: float,
+    params: LongformParams,
+    sample_rate: int,
+    seed: int,
+    name: str,
+) -> tuple[list[np.ndarray], pd.DataFrame]:
+    """Chunks of ``params.chunk_minutes`` totalling ``minutes``; a segment table (seconds)."""
+    rng = random.Random(seed)
+    kinds = [k for k in KINDS if getattr(params, f"{k}_share") > 0]
+    if "music" in kinds and not material.midi:
+        raise ValueError("long-form audio needs music but no MIDI files were given")
+    chunk_seconds = params.chunk_minutes * 60
+    n_chunks = max(1, int(np.ceil(minutes / params.chunk_minutes)))
+    chunks, rows = [], []
+    used = dict.fromkeys(KINDS, 0.0)
+    for c in range(n_chunks):
+        length = min(chunk_seconds, minutes * 60 - c * chunk_seconds)
+        parts: list[np.ndarray] = []
+        t = 0.0
+        while t < length:
+            kind = _next_kind(used, params)
+            low, high = SEGMENT_SECONDS[kind]
+            seconds = min(rng.uniform(low, high), length - t)
+            audio, detail = _segment(kind, material, seconds, sample_rate, rng)
+            parts.append(audio)
+            rows.append(
+                {
+                    "file": f"{name}/{name}-{c:03d}.flac",
+                    "start_s": t,
+                    "end_s": t + seconds,
+                    "kind": kind,
+                    "detail": detail,
+                }
+            )
+            used[kind] += seconds
+            t += seconds
+        chunk = np.concatenate(parts)[: int(length * sample_rate)]
+        floor = coloured_noise("pink", len(chunk), np.random.default_rng(seed + c))
+        chunk = chunk + floor * 10 ** (params.noise_floor_dbfs / 20)
+        chunks.append(np.clip(chunk, -0.99, 0.99).astype(np.float32))
+    return chunks, pd.DataFrame(rows)

@@ -1,0 +1,225 @@
+"""Typed parameters of the wakeword family, one model per Kedro stage (``wakeword.<stage>``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from auralab.core.params import StrictModel, validate_params
+
+
+class Range(StrictModel):
+    """A closed interval ``[low, high]``."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must be >= low ({self.low})")
+        return self
+
+
+class SpeakerParams(StrictModel):
+    """espeak-ng speakers: every (language voice, variant) pair; split by variant."""
+
+    languages: list[str] = Field(
+        min_length=1, description="espeak-ng language voices, e.g. en-us, en-gb-x-rp, de"
+    )
+    exclude_variants: list[str] = Field(default=[], description="variants never used")
+    validation_fraction: float = Field(default=0.1, ge=0, lt=1)
+    test_fraction: float = Field(default=0.15, gt=0, lt=1)
+    salt: str = Field(default="auralab-wakeword-v1", min_length=1)
+
+    @model_validator(mode="after")
+    def _fractions(self) -> Self:
+        if self.validation_fraction + self.test_fraction >= 1:
+            raise ValueError("validation_fraction + test_fraction must leave room for training")
+        return self
+
+
+class NegativeCounts(StrictModel):
+    """How many negative clips of each kind to synthesize."""
+
+    adversarial: int = Field(ge=0, description="near-miss phrases and phoneme substitutions")
+    partial: int = Field(ge=0, description="parts of the phrase alone (`hey`, `aura`)")
+    speech: int = Field(ge=0, description="everyday sentences")
+    silence: int = Field(ge=0, description="near-silent clips (low noise floor)")
+
+
+class BackgroundParams(StrictModel):
+    """Background clips for augmentation and mixing, per kind; each ``seconds`` long."""
+
+    noise: int = Field(ge=0, description="coloured noise clips (white, pink, brown, blue)")
+    music: int = Field(ge=0, description="clips rendered from the music family's MIDI")
+    babble: int = Field(ge=0, description="clips of 3 to 6 overlapping talkers")
+    seconds: float = Field(gt=0, le=600)
+
+
+class RoomParams(StrictModel):
+    """Shoebox rooms simulated with pyroomacoustics (image source method)."""
+
+    count: int = Field(ge=0)
+    length_m: Range
+    width_m: Range
+    height_m: Range
+    rt60_s: Range
+    max_order: int = Field(default=24, ge=1, le=80, description="image-source reflection order")
+
+
+class LongformParams(StrictModel):
+    """Long negative recordings: evaluation audio (false accepts per hour) and a mining pool."""
+
+    evaluation_minutes: float = Field(gt=0)
+    mining_minutes: float = Field(gt=0)
+    chunk_minutes: float = Field(default=5.0, gt=0, description="one FLAC file per chunk")
+    speech_share: float = Field(default=0.4, ge=0, le=1)
+    music_share: float = Field(default=0.3, ge=0, le=1)
+    noise_share: float = Field(default=0.15, ge=0, le=1)
+    babble_share: float = Field(default=0.15, ge=0, le=1)
+    noise_floor_dbfs: float = Field(default=-55.0, le=-20)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Self:
+        total = self.speech_share + self.music_share + self.noise_share + self.babble_share
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"speech/music/noise/babble shares must sum to 1, got {total:.3f}")
+        return self
+
+
+class IngestParams(StrictModel):
+    """What to synthesize, and how user recordings are read."""
+
+    phrase: str = Field(min_length=2, description="the wake phrase")
+    seed: int
+    sample_rate: int = Field(default=16000, ge=8000, le=48000)
+    speakers: SpeakerParams
+    rate_wpm: Range
+    pitch: Range
+    positives: int = Field(ge=1)
+    negatives: NegativeCounts
+    near_phrases: list[str] = Field(description="similar-sounding phrases used as negatives")
+    backgrounds: BackgroundParams
+    rooms: RoomParams
+    longform: LongformParams
+    max_user_file_seconds: float = Field(default=600.0, gt=0)
+    workers: int = Field(default=2, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        if not 80 <= self.rate_wpm.low <= self.rate_wpm.high <= 450:
+            raise ValueError("rate_wpm must lie within 80..450 words per minute")
+        if not 0 <= self.pitch.low <= self.pitch.high <= 99:
+            raise ValueError("pitch must lie within 0..99")
+        return self
+
+
+class ValidateParams(StrictModel):
+    """Dataset scanner thresholds."""
+
+    example_rows: int = Field(default=5, ge=1)
+    clipping_level: float = Field(
+        default=0.999, gt=0, le=1, description="|sample| counted as clipped"
+    )
+    max_clipped_share: float = Field(default=0.01, ge=0, le=1, description="per file")
+    silence_dbfs: float = Field(default=-60.0, lt=0, description="RMS below this is silence")
+
+
+class FeatureParams(StrictModel):
+    """Log-mel features; a model's checkpoint records these and a teacher must match them."""
+
+    n_mels: int = Field(default=40, ge=8, le=256)
+    n_fft: int = Field(default=400, ge=64)
+    hop_length: int = Field(default=160, ge=16)
+    fmin: float = Field(default=60.0, ge=0)
+    fmax: float = Field(default=7600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _bands(self) -> Self:
+        if self.fmax <= self.fmin:
+            raise ValueError("fmax must be above fmin")
+        if self.hop_length > self.n_fft:
+            raise ValueError("hop_length must not exceed n_fft")
+        return self
+
+
+class EvaluationMixParams(StrictModel):
+    """How validation and test clips are mixed (fixed per clip, so scores are comparable)."""
+
+    snr_db: Range
+    reverb_probability: float = Field(default=1.0, ge=0, le=1)
+    seed: int = 7
+
+
+class PreprocessParams(StrictModel):
+    """Fixed-length windows, evaluation mixtures and features."""
+
+    window_seconds: float = Field(default=1.5, gt=0.2, le=5)
+    phrase_end_position: Range = Field(
+        description="where a positive's speech ends, as a fraction of the window"
+    )
+    features: FeatureParams
+    use_precomputed_features_for_training: bool = Field(
+        default=False,
+        description="train on features computed once; waveform augmentation then cannot apply",
+    )
+    evaluation_mix: EvaluationMixParams
+
+
+class SnrSchedule(StrictModel):
+    """Background SNR range by epoch: from ``start`` (easy) to ``end`` (hard) over ``ramp_epochs``."""
+
+    start_db: Range
+    end_db: Range
+    ramp_epochs: int = Field(ge=1)
+
+    def range_at(self, epoch: int) -> tuple[float, float]:
+        """The (low, high) SNR in dB for ``epoch`` (0-based), linear then flat."""
+        t = min(max(epoch, 0) / self.ramp_epochs, 1.0)
+        low = self.start_db.low + t * (self.end_db.low - self.start_db.low)
+        high = self.start_db.high + t * (self.end_db.high - self.start_db.high)
+        return low, high
+
+
+class Probability(StrictModel):
+    probability: float = Field(ge=0, le=1)
+
+
+class GainParams(Probability):
+    low_db: float = Field(ge=-40, le=20)
+    high_db: float = Field(ge=-40, le=20)
+
+
+class ShiftParams(Probability):
+    max_seconds: float = Field(ge=0, le=1)
+
+
+class AugmentParams(StrictModel):
+    """On-the-fly waveform augmentation (audiomentations) applied by the training dataset."""
+
+    seed: int
+    background: Probability
+    snr_schedule: SnrSchedule
+    reverb: Probability
+    gain: GainParams
+    shift: ShiftParams
+    check_sample_size: int = Field(default=32, ge=1)
+    check_epochs: list[int] = Field(default=[0, 3, 6], min_length=1)
+
+
+class WakewordParams(StrictModel):
+    ingest: IngestParams
+    validate_: ValidateParams = Field(default=ValidateParams(), alias="validate")
+    preprocess: PreprocessParams
+    augment: AugmentParams
+
+
+def load_wakeword_params(path: Path = Path("params.yaml")) -> WakewordParams:
+    """Read and validate the ``wakeword`` section of ``params.yaml``."""
+    import yaml
+
+    values = yaml.safe_load(path.read_text()).get("wakeword")
+    return validate_params(WakewordParams, values, "wakeword")
