@@ -103,6 +103,32 @@ def augmented_sample_suite() -> list[Any]:
     ]
 
 
+def audio_health_suite() -> list[Any]:
+    """The wakeword scanner's table: sane levels, no leaks between splits, no silent speech."""
+    e = _gx().expectations
+    return [
+        e.ExpectTableRowCountToBeBetween(min_value=1),
+        e.ExpectColumnValuesToBeInSet(column="split", value_set=["train", "validation", "test"]),
+        e.ExpectColumnValuesToBeBetween(column="seconds", min_value=0, strict_min=True),
+        e.ExpectColumnValuesToBeBetween(column="peak", min_value=0, max_value=1.0),
+        e.ExpectColumnValuesToBeInSet(column="clipped", value_set=[False]),
+        e.ExpectColumnValuesToBeInSet(column="unexpected_silence", value_set=[False]),
+        e.ExpectColumnValuesToBeInSet(column="duplicate_across_splits", value_set=[False]),
+        # A speaker (voice identity) belongs to exactly one split.
+        e.ExpectColumnValuesToBeBetween(column="speaker_splits", min_value=1, max_value=1),
+    ]
+
+
+def audio_split_balance_suite(splits: list[str]) -> list[Any]:
+    """One row per split of the clips: every split has positives and negatives."""
+    e = _gx().expectations
+    return [
+        e.ExpectColumnDistinctValuesToEqualSet(column="split", value_set=splits),
+        e.ExpectColumnValuesToBeBetween(column="positives", min_value=1),
+        e.ExpectColumnValuesToBeBetween(column="negatives", min_value=1),
+    ]
+
+
 def run_suite(
     frame: pd.DataFrame, suite_name: str, expectations: list[Any], id_columns: list[str]
 ) -> dict[str, Any]:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 
+from auralab.core.plotting import plt
+from auralab.core.plotting import png as _png
 from auralab.music.notes import QuantizedNotes
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    return buffer.getvalue()
 
 
 def piano_roll_png(notes: QuantizedNotes, ticks_per_beat: int, title: str = "") -> bytes:

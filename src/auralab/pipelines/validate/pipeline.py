@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.validate import music_nodes
+from auralab.pipelines.validate import music_nodes, wakeword_nodes
 
 
 def music() -> Pipeline:
@@ -43,5 +43,46 @@ def music() -> Pipeline:
     )
 
 
+def wakeword() -> Pipeline:
+    return Pipeline(
+        [
+            node(
+                wakeword_nodes.scan_dataset,
+                [
+                    "clips",
+                    "backgrounds",
+                    "background_table",
+                    "rirs",
+                    "rir_table",
+                    "longform",
+                    "quarantine",
+                    "params:validate",
+                ],
+                ["health_table", "health_summary", "health_plots", "validate_metrics"],
+                name="scan_dataset",
+            ),
+            node(
+                wakeword_nodes.validate_health,
+                "health_table",
+                "health_validation",
+                name="validate_health",
+            ),
+            node(
+                wakeword_nodes.validate_split_balance,
+                "health_table",
+                "split_balance_validation",
+                name="validate_split_balance",
+            ),
+            node(
+                wakeword_nodes.require_valid_data,
+                ["health_validation", "split_balance_validation", "params:validate"],
+                "validation_status",
+                name="require_valid_data",
+            ),
+        ],
+        namespace="wakeword",
+    )
+
+
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES = {"music": music}
+FAMILIES = {"music": music, "wakeword": wakeword}
