@@ -129,6 +129,19 @@ def audio_split_balance_suite(splits: list[str]) -> list[Any]:
     ]
 
 
+def augmented_audio_suite() -> list[Any]:
+    """Augmented training clips: finite, same length, no clipping, SNR inside the schedule."""
+    e = _gx().expectations
+    return [
+        e.ExpectTableRowCountToBeBetween(min_value=1),
+        e.ExpectColumnValuesToBeInSet(column="finite", value_set=[True]),
+        e.ExpectColumnPairValuesToBeEqual(column_A="length_in", column_B="length_out"),
+        e.ExpectColumnValuesToBeBetween(column="peak", min_value=0, max_value=1.0),
+        e.ExpectColumnValuesToBeInSet(column="snr_in_schedule", value_set=[True]),
+        e.ExpectColumnValuesToBeInSet(column="split", value_set=["train"]),
+    ]
+
+
 def run_suite(
     frame: pd.DataFrame, suite_name: str, expectations: list[Any], id_columns: list[str]
 ) -> dict[str, Any]:

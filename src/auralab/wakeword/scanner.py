@@ -26,47 +26,80 @@ def _levels(audio: np.ndarray, params: ValidateParams) -> dict[str, Any]:
     return {
         "peak": peak,
         "rms_dbfs": float(20 * np.log10(max(level, 1e-10))),
-        "clipped_share": float(np.mean(np.abs(audio) >= params.clipping_level)) if audio.size else 0.0,
+        "clipped_share": float(np.mean(np.abs(audio) >= params.clipping_level))
+        if audio.size
+        else 0.0,
         "content_hash": hashlib.sha1(np.ascontiguousarray(audio).tobytes()).hexdigest()[:16],
     }
 
 
+def _column(table: pd.DataFrame, name: str, default: int) -> np.ndarray:
+    """An integer column, ``default`` where absent or missing (synthetic clips)."""
+    if name not in table:
+        return np.full(len(table), default, dtype=np.int64)
+    values = pd.to_numeric(table[name], errors="coerce").fillna(default)
+    return values.to_numpy(dtype=np.int64)
+
+
 def clip_rows(clips: ClipSet, params: ValidateParams) -> pd.DataFrame:
     """A health row per clip."""
+    table = clips.table
+    rate = clips.sample_rate
+    original_rate = _column(table, "original_sample_rate", rate)
+    original_channels = _column(table, "original_channels", 1)
     rows = []
-    for row in clips.table.itertuples(index=False):
-        start = int(row.offset)
-        audio = from_pcm16(np.asarray(clips.audio[start : start + int(row.length)]))
-        rows.append({
-            "set": "clips", "name": row.clip_id, "class": "positive" if row.label else "negative",
-            "category": row.category, "split": row.split, "speaker": row.speaker,
-            "source": row.source, "seconds": len(audio) / clips.sample_rate,
-            "sample_rate": int(getattr(row, "original_sample_rate", clips.sample_rate) or
-                               clips.sample_rate),
-            "channels": int(getattr(row, "original_channels", 1) or 1),
-            **_levels(audio, params),
-        })
+    for i, record in enumerate(table.to_dict(orient="records")):
+        start, length = int(record["offset"]), int(record["length"])
+        audio = from_pcm16(np.asarray(clips.audio[start : start + length]))
+        rows.append(
+            {
+                "set": "clips",
+                "name": record["clip_id"],
+                "class": "positive" if record["label"] else "negative",
+                "category": record["category"],
+                "split": record["split"],
+                "speaker": record["speaker"],
+                "source": record["source"],
+                "seconds": length / rate,
+                "sample_rate": int(original_rate[i]),
+                "channels": int(original_channels[i]),
+                **_levels(audio, params),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def file_rows(
-    kind: str, files: Mapping[str, bytes], table: pd.DataFrame, key: str, sample_rate: int,
+    kind: str,
+    files: Mapping[str, bytes],
+    table: pd.DataFrame,
+    sample_rate: int,
     params: ValidateParams,
 ) -> pd.DataFrame:
-    """A health row per audio file of a folder (backgrounds, rooms, long-form chunks)."""
+    """A health row per audio file of a folder (backgrounds, rooms, long-form chunks).
+
+    ``table`` has a ``name`` column matching the file names, and ``split`` (and maybe ``kind``,
+    ``source``) for each."""
+    info: dict[str, dict[Any, Any]] = {str(r["name"]): r for r in table.to_dict(orient="records")}
     rows = []
-    info = table.drop_duplicates(key).set_index(key) if len(table) else table
     for name in sorted(files):
         audio, rate, channels = decode(files[name], sample_rate)
-        meta = info.loc[name] if name in info.index else {}
-        rows.append({
-            "set": kind, "name": name, "class": kind,
-            "category": str(meta.get("kind", kind)) if len(meta) else kind,
-            "split": str(meta.get("split", name.split("/")[0])) if len(meta) else name.split("/")[0],
-            "speaker": "none", "source": str(meta.get("source", "synthetic")) if len(meta) else "",
-            "seconds": len(audio) / sample_rate, "sample_rate": rate, "channels": channels,
-            **_levels(audio, params),
-        })
+        meta = info.get(name, {})
+        rows.append(
+            {
+                "set": kind,
+                "name": name,
+                "class": kind,
+                "category": str(meta.get("kind", kind)),
+                "split": str(meta.get("split", name.split("/")[0])),
+                "speaker": "none",
+                "source": str(meta.get("source", "")),
+                "seconds": len(audio) / sample_rate,
+                "sample_rate": rate,
+                "channels": channels,
+                **_levels(audio, params),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -86,9 +119,9 @@ def health_table(
     frame = pd.concat(
         [
             clip_rows(clips, params),
-            file_rows("background", backgrounds, background_table, "name", rate, params),
-            file_rows("rir", rirs, rir_table, "name", rate, params),
-            file_rows("longform", longform, longform_table, "name", rate, params),
+            file_rows("background", backgrounds, background_table, rate, params),
+            file_rows("rir", rirs, rir_table, rate, params),
+            file_rows("longform", longform, longform_table, rate, params),
         ],
         ignore_index=True,
     )
@@ -109,17 +142,20 @@ def health_table(
 
 def summary(frame: pd.DataFrame) -> dict[str, Any]:
     """Counts, hours, rates, channels, level percentiles and problem counts (JSON-ready)."""
-    by = frame.groupby(["class", "split"])
-    levels = frame.groupby("class")["rms_dbfs"].quantile([0.05, 0.5, 0.95]).unstack()
+    group = frame["class"] + "/" + frame["split"]
+    items = frame.groupby(group).size()
+    hours = frame.groupby(group)["seconds"].sum() / 3600
+    levels = {
+        str(name): [round(float(np.percentile(g, q)), 1) for q in (5, 50, 95)]
+        for name, g in frame.groupby("class")["rms_dbfs"]
+    }
     overlap = sorted(frame.loc[frame["speaker_splits"] > 1, "speaker"].unique())
     return {
-        "items": {f"{c}/{s}": int(n) for (c, s), n in by.size().items()},
-        "hours": {f"{c}/{s}": round(float(h) / 3600, 4) for (c, s), h in by["seconds"].sum().items()},
+        "items": {str(k): int(v) for k, v in items.items()},
+        "hours": {str(k): round(float(v), 4) for k, v in hours.items()},
         "sample_rates": {str(k): int(v) for k, v in frame["sample_rate"].value_counts().items()},
         "channels": {str(k): int(v) for k, v in frame["channels"].value_counts().items()},
-        "level_dbfs_p05_p50_p95": {
-            str(c): [round(float(v), 1) for v in row] for c, row in levels.iterrows()
-        },
+        "level_dbfs_p05_p50_p95": levels,
         "clipped": int(frame["clipped"].sum()),
         "silent": int(frame["silent"].sum()),
         "unexpected_silence": int(frame["unexpected_silence"].sum()),
@@ -155,8 +191,10 @@ def split_balance(frame: pd.DataFrame) -> pd.DataFrame:
     """Positives and negatives per split of the clips (one row per split present)."""
     clips = frame[frame["set"] == "clips"]
     counts = clips.groupby(["split", "class"]).size().unstack(fill_value=0)
-    return pd.DataFrame({
-        "split": counts.index,
-        "positives": counts.get("positive", pd.Series(0, index=counts.index)).to_numpy(),
-        "negatives": counts.get("negative", pd.Series(0, index=counts.index)).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "split": counts.index,
+            "positives": counts.get("positive", pd.Series(0, index=counts.index)).to_numpy(),
+            "negatives": counts.get("negative", pd.Series(0, index=counts.index)).to_numpy(),
+        }
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.augment import music_nodes
+from auralab.pipelines.augment import music_nodes, wakeword_nodes
 
 
 def music() -> Pipeline:
@@ -33,5 +33,38 @@ def music() -> Pipeline:
     )
 
 
+def wakeword() -> Pipeline:
+    return Pipeline(
+        [
+            node(
+                wakeword_nodes.plan_augmentation,
+                ["params:augment", "background_table", "rir_table"],
+                ["augmentation_plan", "augment_schedule_metrics"],
+                name="plan_augmentation",
+            ),
+            node(
+                wakeword_nodes.check_augmentation,
+                [
+                    "windows",
+                    "backgrounds",
+                    "rirs",
+                    "feature_spec",
+                    "augmentation_plan",
+                    "params:augment",
+                ],
+                ["augmentation_check", "augmentation_examples", "augment_metrics"],
+                name="check_augmentation",
+            ),
+            node(
+                wakeword_nodes.require_valid_augmentation,
+                ["augmentation_check", "params:validate"],
+                None,
+                name="require_valid_augmentation",
+            ),
+        ],
+        namespace="wakeword",
+    )
+
+
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES = {"music": music}
+FAMILIES = {"music": music, "wakeword": wakeword}
