@@ -1,0 +1,112 @@
+"""End to end: `kedro run --namespaces wakeword` (data half) on the `ci` profile, with real MLflow,
+user recordings (one good at 44.1 kHz stereo, one corrupt, one empty) and the scanner."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile as sf
+
+from auralab.datasets import ClipSetDataset, FeatureSetDataset
+from auralab.wakeword.espeak import espeak
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def first_run(project):
+    user = project.data_root / "01_raw" / "wakeword" / "user"
+    engine = espeak()
+    spoken = engine.synthesize("hey aura", "en-us+m3", 150, 40)
+    stereo = np.stack([spoken, spoken], axis=1)
+    buffer = io.BytesIO()
+    sf.write(buffer, stereo, engine.sample_rate, format="FLAC")  # 22.05 kHz stereo FLAC
+    (user / "positive" / "zoe").mkdir(parents=True)
+    (user / "positive" / "zoe" / "take1.flac").write_bytes(buffer.getvalue())
+    (user / "negative").mkdir(parents=True)
+    (user / "negative" / "broken.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt \x10garbage")
+    (user / "negative" / "empty.wav").write_bytes(b"")
+    result = project.run("--namespaces", "wakeword")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_the_data_half_writes_clips_windows_mixtures_and_features(project, first_run):
+    root = project.data_root
+    clips = ClipSetDataset(str(root / "02_intermediate/wakeword/clips")).load()
+    table = clips.table
+    assert set(table["category"]) >= {"positive", "adversarial", "partial", "speech", "silence"}
+    user = table[table["clip_id"] == "user-positive-zoe/take1.flac"].iloc[0]
+    assert (user["original_sample_rate"], user["original_channels"]) == (22050, 2)
+    assert user["speaker"] == "user:zoe"
+    windows = ClipSetDataset(str(root / "05_model_input/wakeword/windows")).load()
+    assert set(windows.table["length"]) == {24000}
+    features = FeatureSetDataset(str(root / "05_model_input/wakeword/evaluation_features")).load()
+    mixtures = ClipSetDataset(str(root / "05_model_input/wakeword/evaluation_mixtures")).load()
+    assert features.features.shape == (len(mixtures), 148, 40)
+    assert set(mixtures.table["split"]) == {"validation", "test"}
+    assert mixtures.table["snr_db"].between(0, 10).all()
+    assert (mixtures.table["room"] != "").all()  # reverb_probability 1.0
+    longform = sorted(p.name for p in (root / "02_intermediate/wakeword/longform").rglob("*.flac"))
+    assert longform == ["evaluation-000.flac", "evaluation-001.flac", "mining-000.flac"]
+
+
+def test_bad_user_files_are_quarantined_and_the_scanner_reports(project, first_run):
+    quarantine = pd.read_csv(project.data_root / "08_reporting/wakeword/quarantine.csv")
+    reasons = dict(zip(quarantine["source"], quarantine["reason"], strict=True))
+    assert reasons == {
+        "user/negative/broken.wav": "unreadable",
+        "user/negative/empty.wav": "empty file",
+    }
+    summary = json.loads(
+        (project.data_root / "08_reporting/wakeword/health_summary.json").read_text()
+    )
+    assert summary["speakers_in_several_splits"] == []
+    assert summary["sample_rates"]["22050"] == 1
+    assert len(summary["quarantined"]) == 2
+
+
+def test_the_mlflow_run_logs_scanner_schedule_and_checks(project, first_run):
+    run = project.runs()[-1]
+    client = mlflow.MlflowClient(project.tracking_uri)
+    assert run.data.metrics["wakeword.ingest_metrics.n_files_quarantined"] == 2
+    assert run.data.params["wakeword.ingest.phrase"] == "hey aura"
+    history = client.get_metric_history(
+        run.info.run_id, "wakeword.augment_schedule_metrics.schedule_snr_low_db"
+    )
+    lows = [m.value for m in sorted(history, key=lambda m: m.step)]
+    assert len(lows) == 7 and lows[0] == 15 and lows[-1] == -2
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "wakeword/validate")}
+    assert {"wakeword/validate/health.png", "wakeword/validate/health_table.csv"} <= artifacts
+    augment = {a.path for a in client.list_artifacts(run.info.run_id, "wakeword/augment")}
+    assert "wakeword/augment/spectrograms.png" in augment
+
+
+def test_precomputed_features_warn_that_augmentation_cannot_apply(project, first_run):
+    result = project.run(
+        "--pipelines",
+        "preprocess",
+        "--namespaces",
+        "wakeword",
+        "--params",
+        "wakeword.preprocess.use_precomputed_features_for_training=true",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "waveform augmentation" in result.stdout + result.stderr
+    train = FeatureSetDataset(str(project.data_root / "05_model_input/wakeword/training_features"))
+    assert len(train.load().table) > 0
+
+
+def test_a_bad_wakeword_parameter_stops_the_run_before_any_work(project, first_run):
+    before = len(project.runs())
+    result = project.run(
+        "--namespaces", "wakeword", "--params", "wakeword.preprocess.features.n_mels=2"
+    )
+    assert result.returncode != 0
+    assert "wakeword.preprocess.features.n_mels = 2" in result.stdout + result.stderr
+    assert len(project.runs()) == before

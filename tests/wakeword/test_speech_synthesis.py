@@ -1,0 +1,68 @@
+"""espeak-ng through ctypes, the text generators and the speaker split."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from auralab.core.errors import DataLoadError
+from auralab.wakeword.espeak import espeak
+from auralab.wakeword.params import SpeakerParams
+from auralab.wakeword.speakers import installed_variants, speakers
+from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
+
+
+def test_espeak_speaks_the_phrase_in_different_voices():
+    engine = espeak()
+    plain = engine.synthesize("hey aura", "en-us", 160, 50)
+    female = engine.synthesize("hey aura", "en-us+f3", 160, 50)
+    assert engine.sample_rate == 22050
+    assert 0.3 < len(plain) / engine.sample_rate < 1.5
+    assert np.abs(plain).max() > 0.1
+    assert not np.array_equal(plain[: len(female)], female[: len(plain)])
+    slow = engine.synthesize("hey aura", "en-us", 100, 50)
+    assert len(slow) > len(plain)
+
+
+def test_phoneme_input_round_trips_through_espeak():
+    engine = espeak()
+    phonemes = engine.phonemes("hey aura", "en-us")
+    assert phonemes.startswith("h'eI")
+    spoken = engine.synthesize(f"[[{phonemes}]]", "en-us", 160, 50)
+    assert 0.3 < len(spoken) / engine.sample_rate < 1.5
+
+
+def test_an_unknown_voice_is_a_clear_error():
+    with pytest.raises(DataLoadError, match="no voice 'xx-nowhere'"):
+        espeak().synthesize("hello", "xx-nowhere", 160, 50)
+
+
+def test_sentences_never_contain_the_phrase():
+    rng = random.Random(0)
+    texts = sentences(rng, 500, "hey aura")
+    assert len(set(texts)) > 100
+    assert not any(contains_phrase(t, "hey aura") for t in texts)
+    assert contains_phrase("well, Hey Aura!", "hey aura")
+    assert not contains_phrase("hey laura", "hey aura")
+
+
+def test_phoneme_substitution_changes_one_symbol():
+    rng = random.Random(1)
+    for _ in range(50):
+        changed = substitute_phoneme("h'eI 'O:r@", rng)
+        assert changed is not None and changed != "h'eI 'O:r@"
+    assert partial_phrases("hey aura") == ["aura", "hey"]
+
+
+def test_speakers_are_split_by_voice_variant():
+    params = SpeakerParams(languages=["en-us", "en-gb-x-rp", "de"])
+    everyone = speakers(params)
+    assert len(everyone) == 3 * (len(installed_variants()) + 1)
+    by_variant: dict[str, set[str]] = {}
+    for speaker in everyone:
+        by_variant.setdefault(speaker.variant, set()).add(speaker.split)
+    assert all(len(splits) == 1 for splits in by_variant.values())
+    held_out = {v for v, s in by_variant.items() if s == {"test"}}
+    assert 0.05 < len(held_out) / len(by_variant) < 0.3
