@@ -33,7 +33,14 @@ def test_each_stage_runs_its_namespace_and_tracks_its_params():
         "music_train",
         "music_evaluate",
         "music_export",
+        "wakeword_ingest",
+        "wakeword_validate",
+        "wakeword_preprocess",
+        "wakeword_augment",
     ]
+    # The wakeword family renders the music family's MIDI: a dep there, an out of music_ingest only.
+    assert "data/01_raw/music/bach" in stages["wakeword_ingest"]["deps"]
+    assert not any("music" in str(out) for out in stages["wakeword_ingest"]["outs"])
     assert (
         stages["music_preprocess"]["cmd"] == "kedro run --pipelines preprocess --namespaces music"
     )
