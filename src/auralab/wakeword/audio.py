@@ -65,11 +65,6 @@ def dbfs(audio: np.ndarray) -> float:
     return float(20 * np.log10(max(rms(audio), EPS)))
 
 
-def normalise_peak(audio: np.ndarray, peak: float = 0.9) -> np.ndarray:
-    top = float(np.abs(audio).max()) if audio.size else 0.0
-    return audio if top < EPS else (audio * (peak / top)).astype(np.float32)
-
-
 def set_level(audio: np.ndarray, target_dbfs: float) -> np.ndarray:
     """Scale to an RMS level; peaks are limited to 0.99 so the result never clips."""
     gain = 10 ** ((target_dbfs - dbfs(audio)) / 20)

@@ -101,8 +101,7 @@ def compose(
 ) -> tuple[list[np.ndarray], pd.DataFrame]:
     """Chunks of ``params.chunk_minutes`` totalling ``minutes``; a segment table (seconds)."""
     rng = random.Random(seed)
-    kinds = [k for k in KINDS if getattr(params, f"{k}_share") > 0]
-    if "music" in kinds and not material.midi:
+    if params.music_share > 0 and not material.midi:
         raise ValueError("long-form audio needs music but no MIDI files were given")
     chunk_seconds = params.chunk_minutes * 60
     n_chunks = max(1, int(np.ceil(minutes / params.chunk_minutes)))

@@ -17,14 +17,10 @@ from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.params import EvaluationMixParams, PreprocessParams
 
 
-def _unit(clip_id: str, salt: str) -> float:
-    return hash_unit(clip_id, salt)
-
-
 def window_offset(row: pd.Series, window: int, params: PreprocessParams) -> int:
     """Where the clip starts inside the window (negative: the clip's head is cut)."""
     length = int(row["length"])
-    u = _unit(str(row["clip_id"]), "window")
+    u = hash_unit(str(row["clip_id"]), "window")
     if int(row["label"]) == 1:
         position = params.phrase_end_position
         end = int((position.low + u * (position.high - position.low)) * window)
