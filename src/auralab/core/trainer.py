@@ -19,12 +19,12 @@ import structlog
 import torch
 from torch import nn
 
+from auralab.core.batches import DataPosition
 from auralab.core.checkpoint import load_checkpoint, restore_rng, rng_state, save_checkpoint
 from auralab.core.schedule import warmup_cosine
 
 log = structlog.get_logger(__name__)
 
-DataPosition = tuple[int, int]  # (epoch, batch index within the epoch) of the last batch consumed
 Batches = Callable[[DataPosition | None], Iterator[tuple[Any, DataPosition]]]
 
 

@@ -19,13 +19,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from auralab.core.batches import device as _device
+from auralab.core.batches import epoch_loader
 from auralab.core.trainer import DataPosition, LoopConfig, Observer, TrainingResult, train
 from auralab.music.dataset import AugmentedSequences
 from auralab.music.model import ModelConfig, MusicTransformer
 from auralab.music.params import AugmentParams, TrainParams
 from auralab.music.sequences import TokenSequences
 from auralab.music.tokenizer import PAD, Tokenizer
-from auralab.music.windows import EpochBatches, KeyedWindows, TrainingWindows, scoring_windows
+from auralab.music.windows import TrainingWindows, scoring_windows
 
 
 @dataclass
@@ -114,31 +116,21 @@ def make_batches(
         augment=augmentation is not None,
     )
     windows = TrainingWindows(items, params.seq_len, params.seed, params.piece_start_probability)
-    dataset = KeyedWindows(windows)
 
     def batches(start: DataPosition | None) -> Iterator[tuple[torch.Tensor, DataPosition]]:
-        sampler = EpochBatches(len(items), params.batch_size, params.seed, start)
-        workers = params.num_workers
-        loader = torch.utils.data.DataLoader(
-            dataset,
-            batch_sampler=sampler,
-            collate_fn=_collate,
-            num_workers=workers,
-            pin_memory=torch.cuda.is_available(),
-            persistent_workers=workers > 0,
-            prefetch_factor=params.prefetch_factor if workers else None,
-            # Its own generator: creating the loader must not draw from the global RNG, or a
-            # resumed run would see different dropout masks than an uninterrupted one.
-            generator=torch.Generator().manual_seed(params.seed),
+        loader = epoch_loader(
+            windows,
+            _collate,
+            params.batch_size,
+            params.seed,
+            start,
+            params.num_workers,
+            params.prefetch_factor,
         )
-        for windows, position in loader:
-            yield windows.to(_device(), non_blocking=True), position
+        for batch, position in loader:
+            yield batch.to(_device(), non_blocking=True), position
 
     return batches
-
-
-def _device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def fit(

@@ -7,10 +7,8 @@ Short sequences are padded with PAD, which the loss ignores.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
-import torch
 
 from auralab.music.dataset import AugmentedSequences
 from auralab.music.sequences import TokenSequences
@@ -53,45 +51,6 @@ class TrainingWindows:
             start = 0 if at_start else int(rng.integers(0, len(tokens) - span + 1))
             tokens = tokens[start : start + span]
         return pad_to(tokens, span)
-
-
-class EpochBatches:
-    """Infinite batch sampler: shuffled batches of ``(epoch, item)`` keys, epoch after epoch.
-
-    ``start`` is the data position (epoch, batch) of the last batch already consumed.
-    """
-
-    def __init__(self, n_items: int, batch_size: int, seed: int, start: tuple[int, int] | None):
-        self.n_items, self.batch_size, self.seed = n_items, batch_size, seed
-        self.epoch, self.batch = (start[0], start[1] + 1) if start else (0, 0)
-
-    def batches_per_epoch(self) -> int:
-        return max(1, self.n_items // self.batch_size)  # drop the ragged last batch
-
-    def __iter__(self) -> Iterator[list[tuple[int, int, int, int]]]:
-        while True:
-            order = np.random.default_rng([self.seed, self.epoch]).permutation(self.n_items)
-            if self.n_items < self.batch_size:
-                order = np.resize(order, self.batch_size)
-            while self.batch < self.batches_per_epoch():
-                picks = order[self.batch * self.batch_size : (self.batch + 1) * self.batch_size]
-                yield [(self.epoch, self.batch, self.epoch, int(i)) for i in picks]
-                self.batch += 1
-            self.epoch, self.batch = self.epoch + 1, 0
-
-
-class KeyedWindows(torch.utils.data.Dataset[tuple[np.ndarray, int, int]]):
-    """Adapter: sampler keys ``(epoch, batch, epoch, item)`` -> (window, epoch, batch)."""
-
-    def __init__(self, windows: TrainingWindows) -> None:
-        self.windows = windows
-
-    def __len__(self) -> int:
-        return len(self.windows)
-
-    def __getitem__(self, key: Any) -> tuple[np.ndarray, int, int]:
-        epoch, batch, _, item = key
-        return self.windows[(epoch, item)], epoch, batch
 
 
 def scoring_windows(
