@@ -33,3 +33,7 @@ class DataValidationError(AuralabError):
 
 class TokenizationError(AuralabError):
     """A token sequence breaks the grammar and cannot be decoded."""
+
+
+class TeacherError(ConfigError):
+    """A distillation teacher is missing, unreadable, or does not match the student's inputs."""

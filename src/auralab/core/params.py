@@ -6,9 +6,9 @@ validates ``params.yaml`` against every family before a node runs.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from auralab.core.errors import ConfigError
 
@@ -19,6 +19,20 @@ class StrictModel(BaseModel):
     """Base for parameter models: unknown keys are errors, values are immutable after validation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FloatRange(StrictModel):
+    """A search range ``[low, high]``, optionally searched on a log scale."""
+
+    low: float
+    high: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low > self.high or (self.log and self.low <= 0):
+            raise ValueError(f"need 0 < low <= high for log ranges, low <= high otherwise: {self}")
+        return self
 
 
 def _allowed_for(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:

@@ -9,7 +9,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from auralab.core.params import StrictModel, validate_params
+from auralab.core.params import FloatRange, StrictModel, validate_params
 
 GridDivision = Literal[1, 2, 3, 4, 6, 8, 12, 16]
 TIME_SIGNATURE_PATTERN = r"^[1-9][0-9]?/(1|2|4|8|16|32)$"
@@ -151,20 +151,6 @@ class ModelParams(StrictModel):
     def _heads_divide_width(self) -> Self:
         if self.n_embd % self.n_head:
             raise ValueError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
-        return self
-
-
-class FloatRange(StrictModel):
-    """A search range ``[low, high]``, optionally searched on a log scale."""
-
-    low: float
-    high: float
-    log: bool = False
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.low > self.high or (self.log and self.low <= 0):
-            raise ValueError(f"need 0 < low <= high for log ranges, low <= high otherwise: {self}")
         return self
 
 

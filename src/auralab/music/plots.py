@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from auralab.core.plotting import plt
 from auralab.core.plotting import png as _png
 from auralab.music.notes import QuantizedNotes
@@ -23,19 +21,6 @@ def piano_roll_png(notes: QuantizedNotes, ticks_per_beat: int, title: str = "") 
     axis.set_xlabel("beats")
     axis.set_ylabel("MIDI pitch")
     axis.set_title(title or f"{len(notes)} notes")
-    return _png(figure)
-
-
-def curves_png(series: dict[str, list[list[float]]], title: str) -> bytes:
-    """Lines of ``name -> [[step, value], ...]`` on one axis."""
-    figure, axis = plt.subplots(figsize=(7, 4))
-    for name, points in series.items():
-        data = np.asarray(points)
-        if len(data):
-            axis.plot(data[:, 0], data[:, 1], label=name)
-    axis.set_xlabel("step")
-    axis.set_title(title)
-    axis.legend()
     return _png(figure)
 
 

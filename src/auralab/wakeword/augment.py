@@ -127,10 +127,12 @@ class WaveformAugmenter:
         self.background.min_snr_db, self.background.max_snr_db = low, high
         return low, high
 
-    def augment(self, clip: np.ndarray) -> tuple[np.ndarray, AugmentationRecord]:
+    def augment(
+        self, clip: np.ndarray, seed: int | None = None
+    ) -> tuple[np.ndarray, AugmentationRecord]:
         """One augmented copy and what was done. audiomentations draws from the global ``random``;
-        it is seeded from this augmenter's own generator so that a seed gives the same output."""
-        random.seed(self._rng.getrandbits(64))
+        it is seeded from ``seed`` (or this augmenter's own generator) so a seed gives one output."""
+        random.seed(self._rng.getrandbits(64) if seed is None else seed)
         out = np.asarray(clip, dtype=np.float32)
         out = self.room(out, self.sample_rate)
         out = self.background(out, self.sample_rate)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from auralab.core.params import StrictModel, validate_params
+from auralab.core.params import FloatRange, StrictModel, validate_params
 
 
 class Range(StrictModel):
@@ -151,6 +151,13 @@ class EvaluationMixParams(StrictModel):
 
     snr_db: Range
     reverb_probability: float = Field(default=1.0, ge=0, le=1)
+    context_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=5,
+        description="background before and after each window, so positives are scored as streams"
+        " (rounded to whole stream hops)",
+    )
     seed: int = 7
 
 
@@ -158,6 +165,9 @@ class PreprocessParams(StrictModel):
     """Fixed-length windows, evaluation mixtures and features."""
 
     window_seconds: float = Field(default=1.5, gt=0.2, le=5)
+    stream_hop_seconds: float = Field(
+        default=0.08, gt=0, le=0.5, description="a streaming detector scores a window every hop"
+    )
     phrase_end_position: Range = Field(
         description="where a positive's speech ends, as a fraction of the window"
     )
@@ -210,11 +220,145 @@ class AugmentParams(StrictModel):
     check_epochs: list[int] = Field(default=[0, 3, 6], min_length=1)
 
 
+class DetectorParams(StrictModel):
+    """Architecture: ``channels`` per 1-D block (sentry) or per 2-D stage (judge)."""
+
+    channels: list[int] = Field(min_length=1)
+    kernel_size: int = Field(default=5, ge=1, le=15)
+    dropout: float = Field(default=0.1, ge=0, le=0.5)
+
+
+class FitParams(StrictModel):
+    """How one detector is trained; one epoch = every training item once."""
+
+    model: DetectorParams
+    epochs: int = Field(ge=1)
+    lr: float = Field(gt=0)
+    min_lr_ratio: float = Field(default=0.05, ge=0, le=1)
+    warmup_steps: int = Field(default=30, ge=1)
+    weight_decay: float = Field(default=0.01, ge=0)
+    patience: int = Field(default=3, ge=1, description="epochs without validation improvement")
+
+
+class TeacherParams(StrictModel):
+    """A distillation teacher: ``judge`` (this run's judge) or a path to a saved detector."""
+
+    source: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+
+class DistillationParams(StrictModel):
+    """Loss = (1 - alpha) * labels + alpha * T^2 * teachers' weighted soft targets at T."""
+
+    teachers: list[TeacherParams] = Field(default=[], max_length=2)
+    alpha: float = Field(default=0.5, ge=0, le=1)
+    temperature: float = Field(default=2.0, gt=0)
+
+
+class SentryFitParams(FitParams):
+    distillation: DistillationParams = DistillationParams()
+
+
+class SweepParams(StrictModel):
+    """Optuna study over the sentry's learning rate, width, depth and dropout; off at 0 trials."""
+
+    n_trials: int = Field(default=0, ge=0)
+    storage: str = Field(default="sqlite:///optuna.db", description="any SQLAlchemy URL")
+    study_name: str = "auralab-wakeword-sentry"
+    epochs_per_trial: int = Field(default=2, ge=1)
+    lr: FloatRange = FloatRange(low=1e-3, high=1e-2, log=True)
+    width: list[int] = Field(default=[64, 96, 128], min_length=1)
+    depth: list[int] = Field(default=[4, 6], min_length=1)
+    dropout: FloatRange = FloatRange(low=0.0, high=0.3)
+
+
+class MiningParams(StrictModel):
+    """Hard negatives: mining-pool windows the first sentry scores above ``threshold``."""
+
+    enabled: bool = True
+    threshold: float = Field(default=0.2, gt=0, lt=1, description="sentry probability")
+    refractory_seconds: float = Field(default=1.0, ge=0, description="one window per event")
+    max_negatives: int = Field(default=2000, ge=1)
+    retrain: bool = Field(default=True, description="train the sentry again with them")
+    retrain_epochs: int = Field(default=4, ge=1)
+
+
+class TrainParams(StrictModel):
+    """Judge, then sentry (distilled), then mining and an optional sentry retrain."""
+
+    seed: int
+    batch_size: int = Field(default=64, ge=2)
+    num_workers: int = Field(default=1, ge=0)
+    prefetch_factor: int = Field(default=4, ge=1)
+    background_windows: int = Field(
+        default=1000, ge=0, description="background-only negative windows per epoch"
+    )
+    class_weighting: Literal["balanced", "none"] = Field(
+        default="balanced", description="balanced: positives weighted by negatives/positives"
+    )
+    compile: bool = False
+    gradient_checkpointing: bool = False
+    resume: bool = True
+    judge: FitParams
+    sentry: SentryFitParams
+    sweep: SweepParams = SweepParams()
+    mining: MiningParams = MiningParams()
+
+
+class DetectionParams(StrictModel):
+    """The event definition (``auralab.wakeword.scoring``): smoothing and refractory period."""
+
+    smoothing_hops: int = Field(default=3, ge=1, description="causal mean of the last N scores")
+    refractory_seconds: float = Field(default=2.0, ge=0, description="one event per burst")
+
+
+class BootstrapParams(StrictModel):
+    samples: int = Field(default=1000, ge=10)
+    block_seconds: float = Field(
+        default=60.0, gt=0, description="negative audio is resampled in blocks this long"
+    )
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    seed: int = 11
+
+
+class CascadeParams(StrictModel):
+    """Sentry on the stream, judge over HTTP on each trigger."""
+
+    judge_url: str | None = Field(
+        default=None,
+        description="a judge service (e.g. `mlflow models serve`); null: serve this run's judge"
+        " locally for the evaluation",
+    )
+    timeout_seconds: float = Field(default=2.0, gt=0)
+    retries: int = Field(default=2, ge=0)
+    backoff_seconds: float = Field(default=0.05, ge=0)
+    on_unreachable: Literal["accept", "reject"] = Field(
+        default="accept",
+        description="accept: keep the sentry's trigger (fail open); reject: drop it (fail closed)",
+    )
+    sentry_fa_per_hour: float = Field(
+        default=3.0, gt=0, description="the sentry's operating point inside the cascade"
+    )
+
+
+class EvaluateParams(StrictModel):
+    detection: DetectionParams = DetectionParams()
+    target_fa_per_hour: list[float] = Field(default=[0.1, 0.5, 1.0], min_length=1)
+    operating_fa_per_hour: float = Field(
+        default=0.5, gt=0, description="breakdowns and the exported threshold use this rate"
+    )
+    bootstrap: BootstrapParams = BootstrapParams()
+    cascade: CascadeParams = CascadeParams()
+    snr_bins_db: list[float] = Field(default=[0, 2.5, 5, 7.5, 10], min_length=2)
+
+
 class WakewordParams(StrictModel):
     ingest: IngestParams
     validate_: ValidateParams = Field(default=ValidateParams(), alias="validate")
     preprocess: PreprocessParams
     augment: AugmentParams
+    train: TrainParams
+    evaluate: EvaluateParams = EvaluateParams()
 
 
 def load_wakeword_params(path: Path = Path("params.yaml")) -> WakewordParams:

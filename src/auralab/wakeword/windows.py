@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.signal import fftconvolve
 
 from auralab.core.splits import hash_unit
-from auralab.wakeword.audio import fit_length, mix_at_snr
+from auralab.wakeword.audio import fit_length, rms
 from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.params import EvaluationMixParams, PreprocessParams
 
@@ -48,9 +48,12 @@ def mix_evaluation(
     backgrounds: dict[str, np.ndarray],
     rirs: dict[str, np.ndarray],
     params: EvaluationMixParams,
+    context_samples: int = 0,
 ) -> ClipSet:
-    """Validation and test windows, each reverberated (with the probability given) and mixed with
-    a background of its own split at a uniform SNR; the table records background, room and SNR.
+    """Validation and test windows as short streams: ``context_samples`` of background, the window,
+    the same again after. Each is reverberated (with the probability given; the tail rings into
+    the context) and mixed with a background of its own split at a uniform SNR measured over the
+    window. The table records background, room, SNR and ``context_samples``.
 
     Backgrounds and rooms are keyed ``<split>/<name>``; a split with none falls back to all.
     """
@@ -65,27 +68,34 @@ def mix_evaluation(
             backgrounds
         )
         room_names = [n for n in sorted(rirs) if n.startswith(f"{split}/")] or sorted(rirs)
-        clip = subset.clip(i)
+        window = subset.clip(i)
+        inside = slice(context_samples, context_samples + len(window))
+        clip = np.pad(window, context_samples)
         room = ""
         if room_names and rng.random() < params.reverb_probability:
             room = room_names[int(rng.integers(len(room_names)))]
             wet = fftconvolve(clip, rirs[room])[: len(clip)]
-            clip = (wet * np.sqrt(np.mean(clip**2) / max(np.mean(wet**2), 1e-18))).astype(
-                np.float32
-            )
+            clip = (wet * rms(window) / max(rms(wet[inside]), 1e-9)).astype(np.float32)
         name = bg_names[int(rng.integers(len(bg_names)))]
         noise = backgrounds[name]
         if len(noise) < len(clip):
             noise = np.resize(noise, len(clip))
         start = int(rng.integers(0, len(noise) - len(clip) + 1))
+        noise = noise[start : start + len(clip)]
         snr = float(rng.uniform(params.snr_db.low, params.snr_db.high))
-        mixed = (
-            mix_at_snr(clip, noise[start:], snr)
-            if np.any(clip)
-            else clip + noise[start:][: len(clip)]
-        )
+        level = rms(clip[inside])
+        scale = level / max(rms(noise), 1e-9) / 10 ** (snr / 20) if level > 1e-6 else 1.0
+        mixed = (clip + scale * noise).astype(np.float32)
         peak = float(np.abs(mixed).max())
         out.append(mixed * (0.99 / peak) if peak > 0.99 else mixed)
-        rows.append({**row, "background": name, "room": room, "snr_db": snr})
+        rows.append(
+            {
+                **row,
+                "background": name,
+                "room": room,
+                "snr_db": snr,
+                "context_samples": context_samples,
+            }
+        )
     table = pd.DataFrame(rows).drop(columns=["offset", "length"])
     return pack(out, table, windows.sample_rate)

@@ -11,6 +11,7 @@ from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.params import PreprocessParams
 from auralab.wakeword.preprocess import (
     clip_features,
+    context_samples,
     feature_spec,
     spec_record,
     training_features,
@@ -29,11 +30,13 @@ def mix_evaluation_sets(
 ) -> ClipSet:
     """Validation and test windows with a fixed background, SNR and room each."""
     rate = windows.sample_rate
+    p = PreprocessParams(**params)
     return mix_evaluation(
         windows,
         decode_folder(backgrounds, rate),
         decode_folder(rirs, rate),
-        PreprocessParams(**params).evaluation_mix,
+        p.evaluation_mix,
+        context_samples(p, feature_spec(p, rate)),
     )
 
 
@@ -43,7 +46,7 @@ def compute_features(
     """Log-mel of the evaluation mixtures, of the training windows when cached, and the spec."""
     p = PreprocessParams(**params)
     spec = feature_spec(p, windows.sample_rate)
-    evaluation = clip_features(mixtures, spec, "evaluation features")
+    evaluation = clip_features(mixtures, spec, "evaluation features", 2 * context_samples(p, spec))
     train = training_features(windows, p)
     metrics = {
         "n_windows": len(windows),

@@ -8,10 +8,10 @@ from typing import Any
 import optuna
 
 from auralab.core.expectations import raise_if_failed
+from auralab.core.plotting import curves_png
 from auralab.core.sweep import PruningObserver, run_study
 from auralab.core.tracking import SamplingObserver, as_mlflow_metrics, log_artifact_bytes
 from auralab.music.params import AugmentParams, PreprocessParams, TrainParams
-from auralab.music.plots import curves_png
 from auralab.music.samples import sample_files
 from auralab.music.sequences import TokenSequences
 from auralab.music.tokenizer import Tokenizer

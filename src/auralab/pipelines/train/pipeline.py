@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.train import music_nodes
+from auralab.pipelines.train import music_nodes, wakeword_nodes
 
 
 def music() -> Pipeline:
@@ -29,5 +29,74 @@ def music() -> Pipeline:
     )
 
 
+def wakeword() -> Pipeline:
+    data = ["windows", "training_features", "evaluation_features", "backgrounds", "rirs"]
+    return Pipeline(
+        [
+            node(
+                wakeword_nodes.check_teachers,
+                inputs=["params:train", "feature_spec"],
+                outputs="teacher_check",
+                name="check_teachers",
+            ),
+            node(
+                wakeword_nodes.train_judge,
+                inputs=[
+                    *data,
+                    "feature_spec",
+                    "augmentation_check",
+                    "params:train",
+                    "params:augment",
+                    "checkpoints",
+                ],
+                outputs=["judge", "judge_report", "judge_metrics"],
+                name="train_judge",
+            ),
+            node(
+                wakeword_nodes.train_sentry,
+                inputs=[
+                    *data,
+                    "feature_spec",
+                    "judge",
+                    "teacher_check",
+                    "params:train",
+                    "params:augment",
+                    "checkpoints",
+                ],
+                outputs=["sentry_unmined", "sentry_unmined_report", "sentry_unmined_metrics"],
+                name="train_sentry",
+            ),
+            node(
+                wakeword_nodes.mine_negatives,
+                inputs=[
+                    "sentry_unmined",
+                    "longform",
+                    "feature_spec",
+                    "params:train",
+                    "params:evaluate",
+                ],
+                outputs=["hard_negatives", "mining_report", "mining_metrics"],
+                name="mine_hard_negatives",
+            ),
+            node(
+                wakeword_nodes.retrain_sentry,
+                inputs=[
+                    "sentry_unmined",
+                    "hard_negatives",
+                    *data,
+                    "feature_spec",
+                    "judge",
+                    "params:train",
+                    "params:augment",
+                    "checkpoints",
+                ],
+                outputs=["sentry", "sentry_report", "sentry_metrics"],
+                name="retrain_sentry_with_hard_negatives",
+            ),
+        ],
+        namespace="wakeword",
+    )
+
+
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES = {"music": music}
+FAMILIES = {"music": music, "wakeword": wakeword}

@@ -1,0 +1,316 @@
+"""Wakeword train nodes: teacher check, judge, distilled sentry, mining, sentry retrain.
+
+Each training logs loss, learning rate, gradient norm and items/s per step, validation loss per
+epoch and the SNR range of each epoch to the active MLflow run (prefix ``wakeword.train.<model>.``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import optuna
+
+from auralab.core.expectations import raise_if_failed
+from auralab.core.plotting import curves_png
+from auralab.core.sweep import PruningObserver, run_study
+from auralab.core.tracking import MlflowObserver, as_mlflow_metrics, log_artifact_bytes
+from auralab.wakeword.clips import ClipSet
+from auralab.wakeword.detector import detector_from_payload, detector_payload, load_teacher
+from auralab.wakeword.features import FeatureSet
+from auralab.wakeword.ingest import decode_folder
+from auralab.wakeword.mining import mine_hard_negatives
+from auralab.wakeword.models import n_params
+from auralab.wakeword.params import (
+    AugmentParams,
+    DetectorParams,
+    EvaluateParams,
+    FitParams,
+    SentryFitParams,
+    TrainParams,
+)
+from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.train_inputs import feature_spec_of, split_windows, training_data
+from auralab.wakeword.training import Teacher, TrainedDetector, TrainingData, fit_detector
+
+
+def check_teachers(params: dict[str, Any], feature_spec: dict[str, Any]) -> dict[str, Any]:
+    """Refuse, before any training, a teacher checkpoint that is missing or was trained on other
+    features or classes (TeacherError says which). ``judge`` is this run's judge: same features."""
+    train = TrainParams(**params)
+    spec = feature_spec_of(feature_spec)
+    checked = []
+    for teacher in train.sentry.distillation.teachers:
+        if teacher.source != "judge":
+            load_teacher(teacher.source, spec)
+        checked.append({"source": teacher.source, "weight": teacher.weight, "status": "ok"})
+    return {"teachers": checked, "feature_spec": spec.as_dict()}
+
+
+def _schedule_logger(name: str, augment: AugmentParams) -> Any:
+    def log_epoch(epoch: int) -> None:
+        low, high = augment.snr_schedule.range_at(epoch)
+        if mlflow.active_run():
+            prefix = f"wakeword.train.{name}."
+            mlflow.log_metrics({prefix + "snr_low_db": low, prefix + "snr_high_db": high}, epoch)
+
+    return log_epoch
+
+
+def _fit(
+    name: str,
+    kind: str,
+    data: TrainingData,
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    fit: FitParams,
+    train: TrainParams,
+    augment: AugmentParams,
+    checkpoints: Path,
+    teachers: list[Teacher] | None = None,
+    initial_state: Any = None,
+    observer: MlflowObserver | None = None,
+) -> TrainedDetector:
+    distillation = (0.0, 1.0)
+    if isinstance(fit, SentryFitParams) and teachers:
+        distillation = (fit.distillation.alpha, fit.distillation.temperature)
+    return fit_detector(
+        kind,
+        data,
+        split_windows(evaluation_features, feature_spec, "validation"),
+        fit,
+        train,
+        augment,
+        feature_spec_of(feature_spec),
+        teachers or [],
+        distillation,
+        checkpoints / f"{name}.pt" if train.resume else None,
+        observer or MlflowObserver(f"wakeword.train.{name}."),
+        _schedule_logger(name, augment),
+        initial_state=initial_state,
+    )
+
+
+def _outputs(
+    name: str, trained: TrainedDetector, feature_spec: dict[str, Any], extra: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    result = trained.result
+    log_artifact_bytes(
+        {
+            f"{name}_loss.png": curves_png(
+                {k: result.history[k] for k in ("loss", "val_loss") if k in result.history},
+                f"{name}: class-weighted BCE",
+            )
+        },
+        "wakeword/train",
+    )
+    summary = {
+        "steps": result.steps,
+        "best_val_loss": result.best_val_loss,
+        "best_step": result.best_step,
+        "stopped_early": result.stopped_early,
+        "n_params": n_params(trained.model),
+        "pos_weight": trained.pos_weight,
+        "items_per_epoch": trained.n_items,
+        "data_wait_share": result.data_wait_share,
+        "items_per_second": result.tokens_per_second,
+        **extra,
+    }
+    numbers = {k: float(v) for k, v in summary.items() if isinstance(v, int | float)}
+    payload = detector_payload(trained.model, feature_spec_of(feature_spec), {"trained": summary})
+    metrics = as_mlflow_metrics({f"{name}.{k}": v for k, v in numbers.items()})
+    return payload, {"summary": summary, "history": result.history}, metrics
+
+
+def train_judge(
+    windows: ClipSet,
+    training_features: FeatureSet,
+    evaluation_features: FeatureSet,
+    backgrounds: dict[str, bytes],
+    rirs: dict[str, bytes],
+    feature_spec: dict[str, Any],
+    augmentation_check: dict[str, Any],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The judge: the larger model, trained on labels alone."""
+    raise_if_failed(augmentation_check)
+    train = TrainParams(**params)
+    data = training_data(windows, training_features, backgrounds, rirs)
+    trained = _fit(
+        "judge",
+        "judge",
+        data,
+        evaluation_features,
+        feature_spec,
+        train.judge,
+        train,
+        AugmentParams(**augment_params),
+        checkpoints,
+    )
+    return _outputs("judge", trained, feature_spec, {})
+
+
+def _teachers(
+    train: TrainParams, judge: dict[str, Any], feature_spec: dict[str, Any]
+) -> list[Teacher]:
+    spec = feature_spec_of(feature_spec)
+    return [
+        Teacher(
+            detector_from_payload(judge) if t.source == "judge" else load_teacher(t.source, spec),
+            t.weight,
+        )
+        for t in train.sentry.distillation.teachers
+    ]
+
+
+def _trial_fit(
+    trial: optuna.Trial | optuna.trial.FixedTrial, train: TrainParams
+) -> SentryFitParams:
+    sweep = train.sweep
+    width = trial.suggest_categorical("width", sweep.width)
+    depth = trial.suggest_categorical("depth", sweep.depth)
+    model = train.sentry.model.model_copy(
+        update={
+            "channels": [width] * depth,
+            "dropout": trial.suggest_float("dropout", sweep.dropout.low, sweep.dropout.high),
+        }
+    )
+    lr = trial.suggest_float("lr", sweep.lr.low, sweep.lr.high, log=sweep.lr.log)
+    return train.sentry.model_copy(
+        update={"model": model, "lr": lr, "epochs": sweep.epochs_per_trial}
+    )
+
+
+def train_sentry(
+    windows: ClipSet,
+    training_features: FeatureSet,
+    evaluation_features: FeatureSet,
+    backgrounds: dict[str, bytes],
+    rirs: dict[str, bytes],
+    feature_spec: dict[str, Any],
+    judge: dict[str, Any],
+    teacher_check: dict[str, Any],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The sentry, distilled from its teachers; an Optuna sweep first when ``sweep.n_trials > 0``."""
+    del teacher_check  # a dependency: teachers were checked before any training
+    train = TrainParams(**params)
+    augment = AugmentParams(**augment_params)
+    data = training_data(windows, training_features, backgrounds, rirs)
+    teachers = _teachers(train, judge, feature_spec)
+    fit = train.sentry
+    if train.sweep.n_trials > 0:
+
+        def objective(trial: optuna.Trial, observer: PruningObserver) -> float:
+            trial_train = train.model_copy(update={"resume": False})
+            trained = _fit(
+                "sentry_trial",
+                "sentry",
+                data,
+                evaluation_features,
+                feature_spec,
+                _trial_fit(trial, train),
+                trial_train,
+                augment,
+                checkpoints,
+                teachers,
+                observer=observer,
+            )
+            return trained.result.best_val_loss
+
+        sweep = train.sweep
+        study = run_study(objective, sweep.storage, sweep.study_name, sweep.n_trials, train.seed)
+        if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials):
+            best = optuna.trial.FixedTrial(study.best_params)
+            fit = _trial_fit(best, train).model_copy(update={"epochs": train.sentry.epochs})
+    trained = _fit(
+        "sentry",
+        "sentry",
+        data,
+        evaluation_features,
+        feature_spec,
+        fit,
+        train,
+        augment,
+        checkpoints,
+        teachers,
+    )
+    extra = {"teachers": [t.source for t in train.sentry.distillation.teachers]}
+    return _outputs("sentry", trained, feature_spec, extra)
+
+
+def mine_negatives(
+    sentry: dict[str, Any],
+    longform: dict[str, bytes],
+    feature_spec: dict[str, Any],
+    params: dict[str, Any],
+    evaluate_params: dict[str, Any],
+) -> tuple[ClipSet, dict[str, Any], dict[str, Any]]:
+    """Hard negatives from the mining pool (``mining/`` long-form files), versioned by DVC."""
+    train = TrainParams(**params)
+    spec = feature_spec_of(feature_spec)
+    detection = EvaluateParams(**evaluate_params).detection
+    rule = EventRule(int(feature_spec["hop_frames"]), detection.smoothing_hops)
+    pool = decode_folder(
+        {k: v for k, v in longform.items() if k.startswith("mining/")}, spec.sample_rate
+    )
+    if not train.mining.enabled:
+        pool = {}
+    mined, stats = mine_hard_negatives(
+        detector_from_payload(sentry), pool, spec, rule, train.mining
+    )
+    report = {
+        "stats": stats,
+        "mining": train.mining.model_dump(),
+        "clips": mined.table.to_dict("records"),
+    }
+    return mined, report, as_mlflow_metrics({f"mining.{k}": v for k, v in stats.items()})
+
+
+def retrain_sentry(
+    sentry: dict[str, Any],
+    hard_negatives: ClipSet,
+    windows: ClipSet,
+    training_features: FeatureSet,
+    evaluation_features: FeatureSet,
+    backgrounds: dict[str, bytes],
+    rirs: dict[str, bytes],
+    feature_spec: dict[str, Any],
+    judge: dict[str, Any],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The sentry fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged)."""
+    train = TrainParams(**params)
+    if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
+        summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
+        return sentry, {"summary": summary}, as_mlflow_metrics({"sentry_mined.retrained": 0.0})
+    data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
+    config = sentry["config"]  # the sentry's own architecture (a sweep may have changed it)
+    model = DetectorParams(
+        channels=list(config["channels"]),
+        kernel_size=config["kernel_size"],
+        dropout=config["dropout"],
+    )
+    fit = train.sentry.model_copy(update={"epochs": train.mining.retrain_epochs, "model": model})
+    trained = _fit(
+        "sentry_mined",
+        "sentry",
+        data,
+        evaluation_features,
+        feature_spec,
+        fit,
+        train,
+        AugmentParams(**augment_params),
+        checkpoints,
+        _teachers(train, judge, feature_spec),
+        initial_state=detector_from_payload(sentry).state_dict(),
+    )
+    extra = {"retrained": True, "hard_negatives": len(hard_negatives)}
+    return _outputs("sentry_mined", trained, feature_spec, extra)

@@ -1,0 +1,67 @@
+"""What training reads from the catalog: the training split's windows, backgrounds and rooms, and
+the validation windows cut from the evaluation streams."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from auralab.wakeword.clips import ClipSet
+from auralab.wakeword.features import FeatureSet, FeatureSpec
+from auralab.wakeword.ingest import decode_folder
+from auralab.wakeword.training import TrainingData
+
+
+def train_items(files: Mapping[str, bytes], sample_rate: int) -> list[np.ndarray]:
+    """Decoded audio of the ``train/`` entries of a background or room folder."""
+    decoded = decode_folder({k: v for k, v in files.items() if k.startswith("train/")}, sample_rate)
+    return [decoded[name] for name in sorted(decoded)]
+
+
+def training_data(
+    windows: ClipSet,
+    training_features: FeatureSet,
+    backgrounds: Mapping[str, bytes],
+    rirs: Mapping[str, bytes],
+    hard_negatives: ClipSet | None = None,
+) -> TrainingData:
+    """The training split, augmented on the fly unless features were precomputed."""
+    train = windows.subset((windows.table["split"] == "train").to_numpy())
+    precomputed = None
+    if len(training_features.table):
+        order = training_features.table.reset_index(drop=True).reset_index().set_index("clip_id")
+        rows = order.loc[train.table["clip_id"], "index"].to_numpy()
+        precomputed = training_features.features[rows].astype(np.float32)  # stored as float16
+    rate = windows.sample_rate
+    return TrainingData(
+        windows=train,
+        backgrounds=train_items(backgrounds, rate),
+        rirs=train_items(rirs, rate),
+        hard_negatives=hard_negatives,
+        precomputed=precomputed,
+    )
+
+
+def central_windows(features: FeatureSet, spec_record: Mapping[str, Any]) -> np.ndarray:
+    """[N, window_frames, n_mels]: each evaluation stream without its context."""
+    start = int(spec_record.get("evaluation_context_frames", 0))
+    frames = features.features[:, start : start + int(spec_record["window_frames"])]
+    return np.ascontiguousarray(frames, dtype=np.float32)  # stored as float16
+
+
+def split_windows(
+    features: FeatureSet, spec_record: Mapping[str, Any], split: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(central windows, labels) of one split of the evaluation streams; the training split's
+    first rows stand in when ``split`` is empty (tiny profiles)."""
+    mask = (features.table["split"] == split).to_numpy()
+    if not mask.any():
+        mask = np.ones(len(features.table), dtype=bool)
+    windows = central_windows(features, spec_record)[mask]
+    return windows, features.table.loc[mask, "label"].to_numpy(np.float32)
+
+
+def feature_spec_of(spec_record: Mapping[str, Any]) -> FeatureSpec:
+    return FeatureSpec.from_dict(dict(spec_record))
