@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +218,10 @@ def fit_detector(
     ``initial_state`` starts from given weights (fine-tuning) instead of a fresh model.
     """
     torch.manual_seed(train_params.seed)
+    if train_params.num_workers > 0 and device().type == "cpu":
+        # Workers augment and featurize on their own cores; more intra-op threads here only
+        # compete with them.
+        torch.set_num_threads(max(1, (os.cpu_count() or 2) - train_params.num_workers))
     model = build_detector(detector_config(kind, fit.model, spec))
     if initial_state is not None:
         model.load_state_dict(initial_state)

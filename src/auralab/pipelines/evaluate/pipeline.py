@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.evaluate import music_nodes
+from auralab.pipelines.evaluate import music_nodes, wakeword_nodes
 
 
 def music() -> Pipeline:
@@ -26,5 +26,42 @@ def music() -> Pipeline:
     )
 
 
+def wakeword() -> Pipeline:
+    return Pipeline(
+        [
+            node(
+                wakeword_nodes.evaluate_detectors,
+                inputs=[
+                    "sentry_unmined",
+                    "sentry",
+                    "judge",
+                    "longform",
+                    "evaluation_features",
+                    "feature_spec",
+                    "rir_table",
+                    "params:evaluate",
+                ],
+                outputs=["evaluation", "evaluation_plots", "evaluation_metrics", "sentry_scores"],
+                name="evaluate_detectors",
+            ),
+            node(
+                wakeword_nodes.evaluate_cascade_node,
+                inputs=[
+                    "sentry_scores",
+                    "judge",
+                    "longform",
+                    "evaluation_features",
+                    "feature_spec",
+                    "evaluation",
+                    "params:evaluate",
+                ],
+                outputs=["cascade_report", "cascade_metrics"],
+                name="evaluate_cascade",
+            ),
+        ],
+        namespace="wakeword",
+    )
+
+
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES = {"music": music}
+FAMILIES = {"music": music, "wakeword": wakeword}

@@ -1,0 +1,160 @@
+"""Wakeword evaluate nodes: FRR at fixed FA/h for each detector, then the cascade over HTTP."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auralab.core.tracking import as_mlflow_metrics
+from auralab.wakeword.cascade import evaluate_cascade, triggers
+from auralab.wakeword.detector import detector_from_payload
+from auralab.wakeword.evaluation import (
+    ScoredSet,
+    breakdown_png,
+    breakdowns,
+    det_curve,
+    det_png,
+    frr,
+    operating_points,
+    score_detector,
+)
+from auralab.wakeword.features import FeatureSet
+from auralab.wakeword.ingest import decode_folder
+from auralab.wakeword.judge_client import JudgeClient
+from auralab.wakeword.judge_service import serve_model
+from auralab.wakeword.onnx_export import to_onnx
+from auralab.wakeword.params import EvaluateParams
+from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.serving import save_local
+from auralab.wakeword.train_inputs import feature_spec_of
+
+DETECTORS = ("sentry_unmined", "sentry", "judge")
+
+
+def _rule(feature_spec: dict[str, Any], params: EvaluateParams) -> EventRule:
+    d = params.detection
+    return EventRule(int(feature_spec["hop_frames"]), d.smoothing_hops, d.refractory_seconds)
+
+
+def _evaluation_audio(longform: dict[str, bytes], sample_rate: int) -> dict[str, np.ndarray]:
+    return decode_folder(
+        {k: v for k, v in longform.items() if k.startswith("evaluation/")}, sample_rate
+    )
+
+
+def evaluate_detectors(
+    sentry_unmined: dict[str, Any],
+    sentry: dict[str, Any],
+    judge: dict[str, Any],
+    longform: dict[str, bytes],
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    rir_table: pd.DataFrame,
+    params: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, bytes], dict[str, Any], ScoredSet]:
+    """FRR at each target FA/h (bootstrap CIs), DET curves, breakdowns; before/after mining."""
+    p = EvaluateParams(**params)
+    spec = feature_spec_of(feature_spec)
+    rule = _rule(feature_spec, p)
+    audio = _evaluation_audio(longform, spec.sample_rate)
+    context = int(feature_spec.get("evaluation_context_frames", 0))
+    report: dict[str, Any] = {"event_rule": rule.__dict__ | {"hop_seconds": rule.hop_seconds(spec)}}
+    curves, points, metrics, files = {}, {}, {}, {}
+    scored_sets = {}
+    for name, payload in zip(DETECTORS, (sentry_unmined, sentry, judge), strict=True):
+        scored = score_detector(
+            detector_from_payload(payload), audio, evaluation_features, spec, rule, context
+        )
+        scored_sets[name] = scored
+        rows = operating_points(scored, p.target_fa_per_hour, spec, rule, p.bootstrap)
+        curves[name], points[name] = det_curve(scored), rows
+        operating = scored.negatives.threshold_for(p.operating_fa_per_hour)
+        parts = breakdowns(scored.streams, operating, rir_table, p.snr_bins_db)
+        report[name] = {
+            "operating_points": rows,
+            "operating_threshold": operating,
+            "hours_of_negatives": scored.negatives.hours,
+            "test_positives": int((scored.streams["label"] == 1).sum()),
+            "breakdowns": {k: v.to_dict("records") for k, v in parts.items()},
+        }
+        files[f"{name}_det_curve.csv"] = curves[name].to_csv(index=False).encode()
+        files[f"{name}_breakdowns.png"] = breakdown_png(parts)
+        for row in rows:
+            target = f"{row['target_fa_per_hour']:g}"
+            for key in ("frr", "fa_per_hour", "threshold", "frr_low", "frr_high"):
+                metrics[f"{name}.{key}_at_{target}_fa_per_hour"] = row[key]
+    files["det.png"] = det_png(curves, points)
+    report["mining_effect"] = mining_effect(
+        scored_sets["sentry_unmined"], scored_sets["sentry"], report["sentry_unmined"]
+    )
+    metrics.update({f"mining.{k}": v for k, v in report["mining_effect"].items()})
+    return report, files, as_mlflow_metrics(metrics), scored_sets["sentry"]
+
+
+def mining_effect(
+    before: ScoredSet, after: ScoredSet, before_report: dict[str, Any]
+) -> dict[str, float]:
+    """FA/h of the sentry before and after mining at the same FRR (the unmined sentry's FRR at its
+    first target rate), and the FRR of each at that rate."""
+    first = before_report["operating_points"][0]
+    out = {"target_fa_per_hour": first["target_fa_per_hour"], "frr_before": first["frr"]}
+    for when, scored in (("before", before), ("after", after)):
+        positives = scored.streams.loc[scored.streams["label"] == 1, "max_score"].to_numpy()
+        threshold = float(np.quantile(positives, first["frr"])) if len(positives) else 1.0
+        out[f"fa_per_hour_{when}_at_same_frr"] = scored.negatives.fa_per_hour(threshold)
+        out[f"frr_{when}_at_target"] = frr(
+            scored.streams, scored.negatives.threshold_for(first["target_fa_per_hour"])
+        )
+    return out
+
+
+def evaluate_cascade_node(
+    scored: ScoredSet,
+    judge: dict[str, Any],
+    longform: dict[str, bytes],
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    evaluation: dict[str, Any],
+    params: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cascade against the judge service at ``cascade.judge_url``, or against this run's judge
+    served by ``mlflow models serve`` for the duration of the node."""
+    p = EvaluateParams(**params)
+    c = p.cascade
+    spec = feature_spec_of(feature_spec)
+    rule = _rule(feature_spec, p)
+    audio = _evaluation_audio(longform, spec.sample_rate)
+    test = (evaluation_features.table["split"] == "test").to_numpy()
+    streams = np.asarray(evaluation_features.features[test], dtype=np.float32)
+    sentry_threshold = scored.negatives.threshold_for(c.sentry_fa_per_hour)
+    found = triggers(scored, audio, streams, spec, rule, sentry_threshold)
+    rows = evaluation["sentry"]["operating_points"]
+    matching = [r for r in rows if r["target_fa_per_hour"] == p.operating_fa_per_hour]
+    operating = matching[0] if matching else rows[0]
+
+    def run(url: str) -> dict[str, Any]:
+        client = JudgeClient(
+            url, 0.5, c.timeout_seconds, c.retries, c.backoff_seconds, c.on_unreachable
+        )
+        return evaluate_cascade(
+            scored, found, client, sentry_threshold, operating, c.on_unreachable
+        )
+
+    if c.judge_url:
+        report = run(c.judge_url) | {"judge_url": c.judge_url}
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            model = detector_from_payload(judge)
+            onnx_bytes, _ = to_onnx(model, spec.window_frames, spec.n_mels)
+            onnx_path = Path(folder) / "judge.onnx"
+            onnx_path.write_bytes(onnx_bytes)
+            example = np.zeros((1, spec.window_frames, spec.n_mels), np.float32)
+            save_local(onnx_path, Path(folder) / "judge", example, {"feature_spec": spec.as_dict()})
+            with serve_model(Path(folder) / "judge") as url:
+                report = run(url) | {"judge_url": "local mlflow models serve"}
+    numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
+    return report, as_mlflow_metrics({f"cascade.{k}": v for k, v in numbers.items()})

@@ -1,0 +1,100 @@
+"""Sentry then judge: each sentry event sends its window to the judge service; the event stands only
+if the judge accepts it. A sentry event the judge rejects still starts a refractory period."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from auralab.wakeword.evaluation import ScoredSet, frr
+from auralab.wakeword.features import FeatureSpec, log_mel
+from auralab.wakeword.judge_client import JudgeClient
+from auralab.wakeword.scoring import EventRule, event_hops, smooth
+
+
+@dataclass
+class Trigger:
+    positive_stream: int | None  # index of the test positive it belongs to; None on negatives
+    window: np.ndarray  # [frames, n_mels]
+
+
+def triggers(
+    scored: ScoredSet,
+    longform: Mapping[str, np.ndarray],
+    stream_features: np.ndarray,
+    spec: FeatureSpec,
+    rule: EventRule,
+    threshold: float,
+) -> list[Trigger]:
+    """The windows of every sentry event at ``threshold`` on the negatives and on test positives."""
+    out: list[Trigger] = []
+    refractory = rule.refractory_hops(spec)
+    for name, smoothed in zip(sorted(longform), scored.negatives.smoothed, strict=True):
+        hops = event_hops(smoothed, threshold, refractory)
+        if len(hops):
+            features = log_mel(longform[name], spec)
+            for hop in hops:
+                start = int(hop) * rule.hop_frames
+                out.append(Trigger(None, features[start : start + spec.window_frames]))
+    positives = np.flatnonzero(scored.streams["label"].to_numpy() == 1)
+    for index in positives:
+        smoothed = smooth(scored.stream_scores[index], rule.smoothing_hops)
+        for hop in event_hops(smoothed, threshold, refractory):
+            start = int(hop) * rule.hop_frames
+            window = stream_features[index, start : start + spec.window_frames]
+            out.append(Trigger(int(index), np.asarray(window, dtype=np.float32)))
+    return out
+
+
+def evaluate_cascade(
+    scored: ScoredSet,
+    found: list[Trigger],
+    client: JudgeClient,
+    sentry_threshold: float,
+    reference: dict[str, float],
+    on_unreachable: str,
+) -> dict[str, Any]:
+    """Judge every trigger through ``client``; pick the judge threshold that keeps the cascade's FRR
+    at the sentry-alone ``reference`` FRR, and report FA/h, FRR and the added latency."""
+    verdicts = [client.judge(t.window) for t in found]
+    fallback = np.inf if on_unreachable == "accept" else -np.inf
+    scores = np.array([v.score if v.score is not None else fallback for v in verdicts])
+    is_negative = np.array([t.positive_stream is None for t in found], dtype=bool)
+    stream_of = np.array([-1 if t.positive_stream is None else t.positive_stream for t in found])
+    positives = scored.streams[scored.streams["label"] == 1]
+    n_positive = len(positives)
+    hours = scored.negatives.hours
+
+    def at(judge_threshold: float) -> tuple[float, float]:
+        accepted = scores >= judge_threshold
+        detected = len(set(stream_of[accepted & ~is_negative].tolist()))
+        fa = float((accepted & is_negative).sum()) / hours if hours else float("nan")
+        return fa, 1 - detected / n_positive if n_positive else float("nan")
+
+    candidates = np.unique(np.concatenate([[0.0], scores[np.isfinite(scores)]]))
+    chosen = 0.0
+    for candidate in candidates:  # the strictest judge that keeps FRR at the reference
+        if at(float(candidate))[1] <= reference["frr"] + 1e-12:
+            chosen = float(candidate)
+    fa, miss = at(chosen)
+    seconds = np.array([v.seconds for v in verdicts if v.reachable]) * 1000
+    unreachable = sum(not v.reachable for v in verdicts)
+    sentry_fa = scored.negatives.fa_per_hour(sentry_threshold)
+    return {
+        "sentry_threshold": sentry_threshold,
+        "sentry_fa_per_hour_in_cascade": sentry_fa,
+        "sentry_frr_in_cascade": frr(scored.streams, sentry_threshold),
+        "judge_threshold": chosen,
+        "triggers": len(found),
+        "judge_unreachable": int(unreachable),
+        "on_unreachable": on_unreachable,
+        "cascade_fa_per_hour": fa,
+        "cascade_frr": miss,
+        "sentry_alone_fa_per_hour": reference["fa_per_hour"],
+        "sentry_alone_frr": reference["frr"],
+        "added_latency_ms_p50": float(np.percentile(seconds, 50)) if len(seconds) else float("nan"),
+        "added_latency_ms_p95": float(np.percentile(seconds, 95)) if len(seconds) else float("nan"),
+    }

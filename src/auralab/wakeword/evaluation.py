@@ -1,0 +1,222 @@
+"""False rejects at fixed false accepts per hour, with bootstrap intervals, a DET curve and
+breakdowns by held-out voice, SNR and room. Events follow ``auralab.wakeword.scoring``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from torch import nn
+
+from auralab.core.plotting import plt, png
+from auralab.wakeword.features import FeatureSet, FeatureSpec
+from auralab.wakeword.params import BootstrapParams
+from auralab.wakeword.scoring import (
+    EventRule,
+    NegativeStreams,
+    event_hops,
+    max_smoothed,
+    score_feature_streams,
+    score_stream,
+    smooth,
+)
+
+
+@dataclass
+class ScoredSet:
+    """One detector's scores: long negative recordings, and the test streams (positives and
+    negatives) with their highest smoothed score."""
+
+    negatives: NegativeStreams
+    raw_negatives: list[np.ndarray]
+    streams: pd.DataFrame  # the test table + ``max_score``
+    stream_scores: np.ndarray  # [N test streams, hops] raw
+
+
+def score_detector(
+    model: nn.Module,
+    longform: Mapping[str, np.ndarray],
+    features: FeatureSet,
+    spec: FeatureSpec,
+    rule: EventRule,
+    context_frames: int,
+) -> ScoredSet:
+    """Scores of every hop of the long-form negatives and of every test stream."""
+    raw = [score_stream(model, longform[name], spec, rule.hop_frames) for name in sorted(longform)]
+    hours = sum(len(a) for a in longform.values()) / spec.sample_rate / 3600
+    negatives = NegativeStreams(
+        [smooth(r, rule.smoothing_hops) for r in raw], hours, rule.refractory_hops(spec)
+    )
+    test = (features.table["split"] == "test").to_numpy()
+    streams = features.table[test].reset_index(drop=True)
+    stream_features = np.asarray(features.features[test], dtype=np.float32)
+    scores = score_feature_streams(model, stream_features, spec.window_frames, rule.hop_frames)
+    streams["max_score"] = max_smoothed(list(scores), rule.smoothing_hops)
+    del context_frames  # streams are scored whole: every hop from the start
+    return ScoredSet(negatives, raw, streams, scores)
+
+
+def frr(streams: pd.DataFrame, threshold: float) -> float:
+    positives = streams[streams["label"] == 1]
+    return float((positives["max_score"] < threshold).mean()) if len(positives) else float("nan")
+
+
+def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    tail = (1 - confidence) / 2 * 100
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+
+def bootstrap(
+    scored: ScoredSet, threshold: float, spec: FeatureSpec, rule: EventRule, params: BootstrapParams
+) -> dict[str, float]:
+    """Intervals of FRR (positives resampled by held-out speaker: clips of one voice are not
+    independent) and of FA/h (negative audio resampled in blocks of ``block_seconds``)."""
+    rng = np.random.default_rng(params.seed)
+    positives = scored.streams[scored.streams["label"] == 1]
+    by_speaker = [g["max_score"].to_numpy() for _, g in positives.groupby("speaker")]
+    frrs = []
+    for _ in range(params.samples):
+        picks = rng.integers(len(by_speaker), size=len(by_speaker))
+        sample = np.concatenate([by_speaker[i] for i in picks]) if len(picks) else np.zeros(0)
+        frrs.append(float((sample < threshold).mean()) if len(sample) else np.nan)
+    block_hops = max(1, round(params.block_seconds / rule.hop_seconds(spec)))
+    events, hours = [], []
+    refractory = rule.refractory_hops(spec)
+    for smoothed in scored.negatives.smoothed:
+        hits = event_hops(smoothed, threshold, refractory)
+        for start in range(0, len(smoothed), block_hops):
+            events.append(int(((hits >= start) & (hits < start + block_hops)).sum()))
+            hours.append(min(block_hops, len(smoothed) - start) * rule.hop_seconds(spec) / 3600)
+    events_a, hours_a = np.array(events), np.array(hours)
+    fas = []
+    for _ in range(params.samples):
+        picks = rng.integers(len(events_a), size=len(events_a))
+        fas.append(events_a[picks].sum() / max(hours_a[picks].sum(), 1e-9))
+    frr_low, frr_high = _interval(np.array(frrs, dtype=float), params.confidence)
+    fa_low, fa_high = _interval(np.array(fas), params.confidence)
+    return {"frr_low": frr_low, "frr_high": frr_high, "fa_low": fa_low, "fa_high": fa_high}
+
+
+def operating_points(
+    scored: ScoredSet,
+    targets: Sequence[float],
+    spec: FeatureSpec,
+    rule: EventRule,
+    params: BootstrapParams,
+) -> list[dict[str, float]]:
+    """For each target FA/h: the lowest threshold meeting it, the FA/h and FRR there, and CIs."""
+    rows = []
+    for target in targets:
+        threshold = scored.negatives.threshold_for(target)
+        rows.append(
+            {
+                "target_fa_per_hour": target,
+                "threshold": threshold,
+                "fa_per_hour": scored.negatives.fa_per_hour(threshold),
+                "frr": frr(scored.streams, threshold),
+                **bootstrap(scored, threshold, spec, rule, params),
+            }
+        )
+    return rows
+
+
+def det_curve(scored: ScoredSet, n_points: int = 120) -> pd.DataFrame:
+    """(threshold, FA/h, FRR) over thresholds spread in logit space."""
+    logits = np.linspace(-6, 12, n_points)
+    thresholds = 1 / (1 + np.exp(-logits))
+    return pd.DataFrame(
+        [
+            {
+                "threshold": t,
+                "fa_per_hour": scored.negatives.fa_per_hour(t),
+                "frr": frr(scored.streams, t),
+            }
+            for t in thresholds
+        ]
+    )
+
+
+def det_png(
+    curves: Mapping[str, pd.DataFrame], points: Mapping[str, list[dict[str, float]]]
+) -> bytes:
+    """DET plot: false-reject rate against false accepts per hour (log), one line per detector."""
+    figure, axis = plt.subplots(figsize=(7, 5))
+    for name, curve in curves.items():
+        data = curve[curve["fa_per_hour"] > 0]
+        line = axis.plot(data["fa_per_hour"], 100 * data["frr"], label=name)[0]
+        for point in points.get(name, []):
+            axis.errorbar(
+                max(point["fa_per_hour"], 1e-2),
+                100 * point["frr"],
+                yerr=[
+                    [100 * (point["frr"] - point["frr_low"])],
+                    [100 * (point["frr_high"] - point["frr"])],
+                ],
+                fmt="o",
+                color=line.get_color(),
+                capsize=3,
+            )
+    axis.set_xscale("log")
+    axis.set_xlabel("false accepts per hour")
+    axis.set_ylabel("false-reject rate (%)")
+    axis.set_title("DET: held-out voices, 0-10 dB SNR, reverberant")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    return png(figure)
+
+
+def breakdowns(
+    streams: pd.DataFrame,
+    threshold: float,
+    rooms: pd.DataFrame,
+    snr_bins: Sequence[float],
+) -> dict[str, pd.DataFrame]:
+    """FRR at ``threshold`` by held-out voice, SNR bin and room reverberation (RT60 bin); and the
+    share of test negatives that fire, by category (adversarial, partial, speech, silence)."""
+    table = streams.copy()
+    table["detected"] = table["max_score"] >= threshold
+    positives = table[table["label"] == 1].copy()
+    positives["snr_bin"] = pd.cut(positives["snr_db"], list(snr_bins), include_lowest=True).astype(
+        str
+    )
+    rt60 = rooms.set_index("name")["rt60_s"] if len(rooms) else pd.Series(dtype=float)
+    positives["rt60_s"] = positives["room"].map(rt60)
+    positives["rt60_bin"] = pd.cut(
+        positives["rt60_s"], [0, 0.3, 0.5, 0.7, 10], include_lowest=True
+    ).astype(str)
+
+    def frr_by(column: str) -> pd.DataFrame:
+        grouped = positives.groupby(column, observed=True)["detected"]
+        return pd.DataFrame({"n": grouped.size(), "frr": 1 - grouped.mean()}).reset_index()
+
+    negatives = table[table["label"] == 0]
+    grouped = negatives.groupby("category")["detected"]
+    return {
+        "speaker": frr_by("speaker"),
+        "snr": frr_by("snr_bin"),
+        "room": frr_by("rt60_bin"),
+        "negative_category": pd.DataFrame(
+            {"n": grouped.size(), "fire_rate": grouped.mean()}
+        ).reset_index(),
+    }
+
+
+def breakdown_png(parts: Mapping[str, pd.DataFrame]) -> bytes:
+    """Bars of FRR by SNR bin and by room RT60 bin, and the fire rate of test negatives."""
+    figure, axes = plt.subplots(1, 3, figsize=(14, 4))
+    for axis, (name, column, value) in zip(
+        axes,
+        (
+            ("snr", "snr_bin", "frr"),
+            ("room", "rt60_bin", "frr"),
+            ("negative_category", "category", "fire_rate"),
+        ),
+        strict=True,
+    ):
+        data = parts[name]
+        axis.bar(data[column].astype(str), 100 * data[value])
+        axis.set_title(f"{value} by {column} (%)")
+        axis.tick_params(axis="x", rotation=30)
+    return png(figure)
