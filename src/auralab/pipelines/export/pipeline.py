@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.export import music_nodes
+from auralab.pipelines.export import music_nodes, wakeword_nodes
 
 
 def music() -> Pipeline:
@@ -21,5 +21,27 @@ def music() -> Pipeline:
     )
 
 
+def wakeword() -> Pipeline:
+    return Pipeline(
+        [
+            node(
+                wakeword_nodes.export_detectors,
+                inputs=[
+                    "sentry",
+                    "judge",
+                    "evaluation",
+                    "cascade_report",
+                    "evaluation_features",
+                    "feature_spec",
+                    "params:evaluate",
+                ],
+                outputs=["exported_detectors", "export_report", "export_metrics"],
+                name="export_detectors",
+            )
+        ],
+        namespace="wakeword",
+    )
+
+
 # Each family's sub-pipeline for this stage, by namespace.
-FAMILIES = {"music": music}
+FAMILIES = {"music": music, "wakeword": wakeword}
