@@ -40,7 +40,46 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sample without the grammar mask (pieces may not decode)",
     )
+    det = commands.add_parser("detect", help="find the wake phrase in an audio file")
+    det.add_argument("audio", type=Path, help="a WAV (or FLAC, OGG, ...) file, any sample rate")
+    det.add_argument(
+        "--registered",
+        action="store_true",
+        help="use auralab-wakeword-sentry/-judge from the MLflow registry (default: local export)",
+    )
+    det.add_argument("--judge", action="store_true", help="confirm each detection with the judge")
+    det.add_argument("--threshold", type=float, help="sentry threshold (default: 0.5 FA/h point)")
+    det.add_argument("--exported", type=Path, default=Path("data/06_models/wakeword/exported"))
+    det.add_argument("--data-root", type=Path, default=Path("data"))
     return parser
+
+
+def detect_command(args: argparse.Namespace) -> int:
+    from auralab.wakeword.detect import detect_file, local_detector, registered_detector
+
+    if args.registered:
+        import mlflow
+
+        mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db"))
+        sentry = registered_detector("auralab-wakeword-sentry", args.threshold)
+        judge = registered_detector("auralab-wakeword-judge") if args.judge else None
+    else:
+        spec = args.data_root / "05_model_input/wakeword/feature_spec.json"
+        report = args.data_root / "08_reporting/wakeword/evaluation.json"
+        sentry = local_detector(
+            args.exported / "sentry.onnx", spec, report, "sentry", args.threshold
+        )
+        judge = (
+            local_detector(args.exported / "judge.onnx", spec, report, "judge", None)
+            if args.judge
+            else None
+        )
+    detections = detect_file(args.audio, sentry, judge)
+    print(f"{args.audio}: {len(detections)} detection(s) (sentry threshold {sentry.threshold:.3f})")
+    for d in detections:
+        judged = f"  judge {d.judge_score:.3f}" if d.judge_score is not None else ""
+        print(f"  {d.time_seconds:8.2f} s  score {d.score:.3f}{judged}")
+    return 0
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -97,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "generate":
         return generate_command(args)
+    if args.command == "detect":
+        return detect_command(args)
     return 2
 
 

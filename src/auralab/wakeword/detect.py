@@ -1,0 +1,107 @@
+"""Detection over a WAV file: the sentry streaming in 80 ms hops, optionally confirmed by the judge.
+
+Detectors come from the MLflow registry (``auralab-wakeword-sentry``/``-judge``, with the feature
+spec, event rule and thresholds in their metadata) or from a local export folder plus the
+evaluation report (thresholds).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from auralab.wakeword.audio import decode
+from auralab.wakeword.features import FeatureSpec
+from auralab.wakeword.onnx_export import onnx_session
+from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.streaming import Detection, StreamingDetector, detect_events
+
+
+@dataclass
+class Detector:
+    session: Any
+    spec: FeatureSpec
+    hop_frames: int
+    rule: EventRule
+    threshold: float
+
+    def score(self, window: np.ndarray) -> float:
+        return float(
+            self.session.run(["probability"], {"features": window.astype(np.float32)})[0][0]
+        )
+
+
+def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | None) -> Detector:
+    spec = FeatureSpec.from_dict(metadata["feature_spec"])
+    rule = metadata["event_rule"]
+    hop = int(metadata["hop_frames"])
+    return Detector(
+        session,
+        spec,
+        hop,
+        EventRule(hop, int(rule["smoothing_hops"]), float(rule["refractory_seconds"])),
+        float(metadata["threshold"] if threshold is None else threshold),
+    )
+
+
+def registered_detector(name: str, threshold: float | None = None) -> Detector:
+    """A detector from the registry (``name`` or ``name/version``)."""
+    import mlflow
+
+    model_name, _, version = name.partition("/")
+    loaded = mlflow.pyfunc.load_model(f"models:/{model_name}/{version or 'latest'}")
+    python_model = loaded.unwrap_python_model()
+    return _from_metadata(python_model.session, loaded.metadata.metadata or {}, threshold)
+
+
+def local_detector(
+    onnx_path: Path, feature_spec: Path, evaluation: Path, kind: str, threshold: float | None
+) -> Detector:
+    """A detector from an exported ONNX file, the feature spec and the evaluation report."""
+    spec_record = json.loads(feature_spec.read_text())
+    report = json.loads(evaluation.read_text())
+    cascade_path = evaluation.parent / "cascade_report.json"
+    judge_threshold = (
+        json.loads(cascade_path.read_text()).get("judge_threshold", 0.5)
+        if cascade_path.exists()
+        else 0.5
+    )
+    metadata = {
+        "feature_spec": spec_record,
+        "hop_frames": spec_record["hop_frames"],
+        "event_rule": report["event_rule"],
+        "threshold": report["sentry"]["operating_threshold"]
+        if kind == "sentry"
+        else judge_threshold,
+    }
+    return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
+
+
+def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> list[Detection]:
+    """Detections in an audio file (any format/rate; resampled), judged when a judge is given."""
+    audio, _, _ = decode(path.read_bytes(), sentry.spec.sample_rate)
+    stream = StreamingDetector(sentry.score, sentry.spec, sentry.hop_frames)
+    step = sentry.hop_frames * sentry.spec.hop_length
+    scores: list[float] = []
+    for start in range(0, len(audio), step):
+        scores.extend(stream.push(audio[start : start + step]))
+    detections = detect_events(scores, sentry.rule, sentry.spec, sentry.threshold)
+    if judge is None:
+        return detections
+    from auralab.wakeword.features import log_mel
+
+    features = log_mel(audio, sentry.spec)
+    kept = []
+    for detection in detections:
+        end = round(detection.time_seconds * sentry.spec.sample_rate / sentry.spec.hop_length)
+        window = features[max(0, end - sentry.spec.window_frames) : end]
+        if len(window) < sentry.spec.window_frames:
+            continue
+        detection.judge_score = judge.score(window[None])
+        if detection.judge_score >= judge.threshold:
+            kept.append(detection)
+    return kept
