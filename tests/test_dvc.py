@@ -37,10 +37,15 @@ def test_each_stage_runs_its_namespace_and_tracks_its_params():
         "wakeword_validate",
         "wakeword_preprocess",
         "wakeword_augment",
+        "wakeword_train",
+        "wakeword_evaluate",
+        "wakeword_export",
     ]
     # The wakeword family renders the music family's MIDI: a dep there, an out of music_ingest only.
     assert "data/01_raw/music/bach" in stages["wakeword_ingest"]["deps"]
     assert not any("music" in str(out) for out in stages["wakeword_ingest"]["outs"])
+    # Mined hard negatives are versioned by DVC as an out of the train stage.
+    assert "data/05_model_input/wakeword/hard_negatives" in stages["wakeword_train"]["outs"]
     assert (
         stages["music_preprocess"]["cmd"] == "kedro run --pipelines preprocess --namespaces music"
     )

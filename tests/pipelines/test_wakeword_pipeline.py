@@ -1,5 +1,6 @@
-"""End to end: `kedro run --namespaces wakeword` (data half) on the `ci` profile, with real MLflow,
-user recordings (one good at 44.1 kHz stereo, one corrupt, one empty) and the scanner."""
+"""End to end: `kedro run --namespaces wakeword` on the `ci` profile, with real MLflow, user
+recordings (one good at 22.05 kHz stereo, one corrupt, one empty), the scanner, training, mining,
+evaluation, the cascade against a real `mlflow models serve` judge, and export."""
 
 from __future__ import annotations
 
@@ -85,6 +86,60 @@ def test_the_mlflow_run_logs_scanner_schedule_and_checks(project, first_run):
     assert {"wakeword/validate/health.png", "wakeword/validate/health_table.csv"} <= artifacts
     augment = {a.path for a in client.list_artifacts(run.info.run_id, "wakeword/augment")}
     assert "wakeword/augment/spectrograms.png" in augment
+
+
+def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, first_run):
+    root = project.data_root
+    for name in ("judge", "sentry_unmined", "sentry"):
+        assert (root / f"06_models/wakeword/{name}.pt").exists()
+    mined = ClipSetDataset(str(root / "05_model_input/wakeword/hard_negatives")).load()
+    assert set(mined.table["category"]) <= {"hard_negative"}
+    evaluation = json.loads((root / "08_reporting/wakeword/evaluation.json").read_text())
+    points = evaluation["sentry"]["operating_points"]
+    assert [p["target_fa_per_hour"] for p in points] == [0.1, 0.5, 1.0]
+    for point in points:
+        assert point["fa_per_hour"] <= point["target_fa_per_hour"] + 1e-9
+        assert point["frr_low"] <= point["frr"] <= point["frr_high"]
+    assert {"speaker", "snr", "room"} <= set(evaluation["sentry"]["breakdowns"])
+    cascade = json.loads((root / "08_reporting/wakeword/cascade_report.json").read_text())
+    assert cascade["judge_unreachable"] == 0
+    assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9
+    export = json.loads((root / "08_reporting/wakeword/export_report.json").read_text())
+    assert export["sentry"]["streaming_max_abs_diff"] <= 1e-4
+    client = mlflow.MlflowClient(f"sqlite:///{project.path / 'mlflow.db'}")
+    for name in ("auralab-wakeword-sentry", "auralab-wakeword-judge"):
+        assert client.search_model_versions(f"name='{name}'")
+    run = client.search_runs(
+        [e.experiment_id for e in client.search_experiments()], order_by=["start_time DESC"]
+    )[0]
+    snr = client.get_metric_history(run.info.run_id, "wakeword.train.sentry.snr_low_db")
+    assert [m.step for m in snr] == sorted(m.step for m in snr) and snr
+    assert "wakeword.evaluation_metrics.sentry.frr_at_0.5_fa_per_hour" in run.data.metrics
+
+
+def test_a_teacher_with_other_features_is_refused_before_training(project, first_run, tmp_path):
+    from auralab.core.checkpoint import load_checkpoint, save_checkpoint
+    from auralab.core.errors import TeacherError
+    from auralab.pipelines.train.pipeline import wakeword
+    from auralab.pipelines.train.wakeword_nodes import check_teachers
+    from auralab.wakeword.params import load_wakeword_params
+
+    root = project.data_root
+    payload = load_checkpoint(root / "06_models/wakeword/judge.pt")
+    payload["feature_spec"] = {**payload["feature_spec"], "n_mels": 64, "hop_length": 256}
+    save_checkpoint(tmp_path / "teacher.pt", payload)
+    spec = json.loads((root / "05_model_input/wakeword/feature_spec.json").read_text())
+    params = load_wakeword_params().train.model_dump(mode="json")
+    params["sentry"]["distillation"]["teachers"] = [{"source": str(tmp_path / "teacher.pt")}]
+    with pytest.raises(TeacherError, match="n_mels: teacher 64, student 40") as error:
+        check_teachers(params, spec)
+    assert "hop_length" in str(error.value)
+    params["sentry"]["distillation"]["teachers"] = [{"source": str(tmp_path / "missing.pt")}]
+    with pytest.raises(TeacherError, match="no checkpoint"):
+        check_teachers(params, spec)
+    # No training starts before the check.
+    for name in ("wakeword.train_judge", "wakeword.train_sentry"):
+        assert "wakeword.check_teachers" in {n.name for n in wakeword().to_nodes(name).nodes}
 
 
 def test_precomputed_features_warn_that_augmentation_cannot_apply(project, first_run):

@@ -45,6 +45,7 @@ def wakeword() -> Pipeline:
                     *data,
                     "feature_spec",
                     "augmentation_check",
+                    "teacher_check",
                     "params:train",
                     "params:augment",
                     "checkpoints",

@@ -131,11 +131,14 @@ def train_judge(
     rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     augmentation_check: dict[str, Any],
+    teacher_check: dict[str, Any],
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The judge: the larger model, trained on labels alone."""
+    """The judge: the larger model, trained on labels alone (after the teacher check, so that a
+    bad teacher stops the run before any training)."""
+    del teacher_check  # a dependency, not a value
     raise_if_failed(augmentation_check)
     train = TrainParams(**params)
     data = training_data(windows, training_features, backgrounds, rirs)

@@ -1,0 +1,94 @@
+"""The event definition, streaming = offline scoring, ONNX parity, the teacher check and the
+judge client's policy when the service is down."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from auralab.core.errors import TeacherError
+from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
+from auralab.wakeword.features import FeatureSpec
+from auralab.wakeword.judge_client import JudgeClient
+from auralab.wakeword.judge_service import free_port
+from auralab.wakeword.models import DetectorConfig, build_detector, n_params
+from auralab.wakeword.onnx_export import onnx_session, to_onnx
+from auralab.wakeword.scoring import NegativeStreams, event_hops, score_stream, smooth
+from auralab.wakeword.streaming import StreamingDetector
+
+SPEC = FeatureSpec(16000, 40, 400, 160, 60.0, 7600.0, 148)
+
+
+def tiny(kind: str = "sentry") -> torch.nn.Module:
+    torch.manual_seed(0)
+    return build_detector(DetectorConfig(kind, 40, (16, 16))).eval()  # type: ignore[arg-type]
+
+
+def test_smoothing_is_a_causal_mean_of_the_last_hops():
+    np.testing.assert_allclose(smooth(np.array([0.0, 0.3, 0.9, 0.6]), 3), [0, 0.15, 0.4, 0.6])
+
+
+def test_a_burst_is_one_event_and_the_refractory_period_separates_events():
+    smoothed = np.array([0, 0.9, 0.95, 0.9, 0, 0, 0.8, 0, 0, 0, 0, 0.9])
+    assert event_hops(smoothed, 0.5, refractory_hops=5).tolist() == [1, 6, 11]
+    assert event_hops(smoothed, 0.5, refractory_hops=6).tolist() == [1, 11]
+
+
+def test_threshold_for_a_rate_is_the_lowest_that_meets_it():
+    rng = np.random.default_rng(0)
+    streams = NegativeStreams([rng.random(4000) ** 8], hours=2.0, refractory_hops=25)
+    for target in (0.5, 1.0, 5.0):
+        threshold = streams.threshold_for(target)
+        assert streams.fa_per_hour(threshold) <= target
+        assert streams.fa_per_hour(np.nextafter(threshold, 0)) > target or threshold == 0
+
+
+def test_the_sentry_is_about_100k_parameters():
+    from auralab.wakeword.params import load_wakeword_params
+
+    channels = tuple(load_wakeword_params().train.sentry.model.channels)
+    assert 60_000 <= n_params(build_detector(DetectorConfig("sentry", 40, channels))) <= 150_000
+
+
+def test_streaming_in_hops_gives_the_offline_scores():
+    model = tiny()
+    audio = np.random.default_rng(1).normal(0, 0.1, 16000 * 4).astype(np.float32)
+    offline = score_stream(model, audio, SPEC, hop_frames=8)
+    stream = StreamingDetector(lambda w: float(score_windows(model, w)[0]), SPEC, 8)
+    online = []
+    for start in range(0, len(audio), 777):  # chunks that do not line up with hops
+        online.extend(stream.push(audio[start : start + 777]))
+    assert len(online) == len(offline)
+    np.testing.assert_allclose(online, offline, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["sentry", "judge"])
+def test_onnx_matches_pytorch(kind):
+    model = tiny(kind)
+    data, difference = to_onnx(model, SPEC.window_frames, SPEC.n_mels)
+    assert difference <= 1e-4
+    windows = np.random.default_rng(2).normal(-6, 3, (3, 148, 40)).astype(np.float32)
+    (probability,) = onnx_session(data).run(["probability"], {"features": windows})  # type: ignore[attr-defined]
+    np.testing.assert_allclose(probability, score_windows(model, windows), atol=1e-5)
+
+
+def test_a_teacher_with_other_features_or_classes_is_refused_with_the_reason():
+    payload = detector_payload(tiny(), SPEC)
+    check_teacher(payload, SPEC, "ok.pt")
+    other = {**payload, "feature_spec": {**payload["feature_spec"], "sample_rate": 8000}}
+    with pytest.raises(TeacherError, match="sample_rate: teacher 8000, student 16000"):
+        check_teacher(other, SPEC, "other.pt")
+    with pytest.raises(TeacherError, match="classes"):
+        check_teacher({**payload, "classes": ["noise", "speech", "wakeword"]}, SPEC, "x.pt")
+
+
+@pytest.mark.parametrize(("policy", "accepted"), [("accept", True), ("reject", False)])
+def test_an_unreachable_judge_retries_then_applies_the_policy(policy, accepted):
+    client = JudgeClient(
+        f"http://127.0.0.1:{free_port()}", 0.5, timeout_seconds=0.2, retries=2,
+        backoff_seconds=0.01, on_unreachable=policy,
+    )  # fmt: skip
+    verdict = client.judge(np.zeros((148, 40), np.float32))
+    assert verdict.reachable is False and verdict.attempts == 3
+    assert verdict.accepted is accepted and verdict.score is None
