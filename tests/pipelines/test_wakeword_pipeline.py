@@ -49,7 +49,8 @@ def test_the_data_half_writes_clips_windows_mixtures_and_features(project, first
     assert set(windows.table["length"]) == {24000}
     features = FeatureSetDataset(str(root / "05_model_input/wakeword/evaluation_features")).load()
     mixtures = ClipSetDataset(str(root / "05_model_input/wakeword/evaluation_mixtures")).load()
-    assert features.features.shape == (len(mixtures), 148, 40)
+    context = 2 * 48  # 0.48 s of background before and after each window, in frames
+    assert features.features.shape == (len(mixtures), 148 + context, 40)
     assert set(mixtures.table["split"]) == {"validation", "test"}
     assert mixtures.table["snr_db"].between(0, 10).all()
     assert (mixtures.table["room"] != "").all()  # reverb_probability 1.0
@@ -106,7 +107,7 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9
     export = json.loads((root / "08_reporting/wakeword/export_report.json").read_text())
     assert export["sentry"]["streaming_max_abs_diff"] <= 1e-4
-    client = mlflow.MlflowClient(f"sqlite:///{project.path / 'mlflow.db'}")
+    client = mlflow.MlflowClient(project.tracking_uri)
     for name in ("auralab-wakeword-sentry", "auralab-wakeword-judge"):
         assert client.search_model_versions(f"name='{name}'")
     run = client.search_runs(
