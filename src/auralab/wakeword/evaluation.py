@@ -41,7 +41,6 @@ def score_detector(
     features: FeatureSet,
     spec: FeatureSpec,
     rule: EventRule,
-    context_frames: int,
 ) -> ScoredSet:
     """Scores of every hop of the long-form negatives and of every test stream."""
     raw = [score_stream(model, longform[name], spec, rule.hop_frames) for name in sorted(longform)]
@@ -54,7 +53,6 @@ def score_detector(
     stream_features = np.asarray(features.features[test], dtype=np.float32)
     scores = score_feature_streams(model, stream_features, spec.window_frames, rule.hop_frames)
     streams["max_score"] = max_smoothed(list(scores), rule.smoothing_hops)
-    del context_frames  # streams are scored whole: every hop from the start
     return ScoredSet(negatives, raw, streams, scores)
 
 

@@ -8,16 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from auralab.wakeword.augment_check import train_items
 from auralab.wakeword.clips import ClipSet
 from auralab.wakeword.features import FeatureSet, FeatureSpec
 from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.training import TrainingData
 
 
-def train_items(files: Mapping[str, bytes], sample_rate: int) -> list[np.ndarray]:
-    """Decoded audio of the ``train/`` entries of a background or room folder."""
-    decoded = decode_folder({k: v for k, v in files.items() if k.startswith("train/")}, sample_rate)
-    return [decoded[name] for name in sorted(decoded)]
+def _train_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.startswith("train/")}
 
 
 def training_data(
@@ -37,8 +36,9 @@ def training_data(
     rate = windows.sample_rate
     return TrainingData(
         windows=train,
-        backgrounds=train_items(backgrounds, rate),
-        rirs=train_items(rirs, rate),
+        # Only the training split is decoded (train_items then orders it by name).
+        backgrounds=train_items(decode_folder(_train_only(backgrounds), rate)),
+        rirs=train_items(decode_folder(_train_only(rirs), rate)),
         hard_negatives=hard_negatives,
         precomputed=precomputed,
     )

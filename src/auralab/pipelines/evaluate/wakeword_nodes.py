@@ -61,13 +61,12 @@ def evaluate_detectors(
     spec = feature_spec_of(feature_spec)
     rule = _rule(feature_spec, p)
     audio = _evaluation_audio(longform, spec.sample_rate)
-    context = int(feature_spec.get("evaluation_context_frames", 0))
     report: dict[str, Any] = {"event_rule": rule.__dict__ | {"hop_seconds": rule.hop_seconds(spec)}}
     curves, points, metrics, files = {}, {}, {}, {}
     scored_sets = {}
     for name, payload in zip(DETECTORS, (sentry_unmined, sentry, judge), strict=True):
         scored = score_detector(
-            detector_from_payload(payload), audio, evaluation_features, spec, rule, context
+            detector_from_payload(payload), audio, evaluation_features, spec, rule
         )
         scored_sets[name] = scored
         rows = operating_points(scored, p.target_fa_per_hour, spec, rule, p.bootstrap)
