@@ -22,7 +22,7 @@ class DetectorModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
 
         self.session: Any = onnx_session(Path(context.artifacts["onnx"]).read_bytes())
 
-    def predict(self, context: Any, model_input: Any, params: Any = None) -> np.ndarray:
+    def predict(self, context: Any, model_input: np.ndarray, params: Any = None) -> np.ndarray:
         windows = np.asarray(model_input, dtype=np.float32)
         if windows.ndim == 2:
             windows = windows[None]
