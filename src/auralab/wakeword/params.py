@@ -281,6 +281,9 @@ class MiningParams(StrictModel):
     max_negatives: int = Field(default=2000, ge=1)
     retrain: bool = Field(default=True, description="train the sentry again with them")
     retrain_epochs: int = Field(default=4, ge=1)
+    retrain_lr_ratio: float = Field(
+        default=0.3, gt=0, le=1, description="fine-tuning learning rate / the sentry's"
+    )
 
 
 class TrainParams(StrictModel):

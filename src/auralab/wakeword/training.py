@@ -60,8 +60,10 @@ class TrainingItems:
         spec: FeatureSpec,
         background_windows: int,
         seed: int,
+        first_epoch: int = 0,
     ) -> None:
         self.data, self.augment_params, self.spec, self.seed = data, augment, spec, seed
+        self.first_epoch = first_epoch  # where in the SNR schedule (and seed stream) epoch 0 is
         self.n_windows = len(data.windows)
         self.n_backgrounds = (
             0 if data.precomputed is not None or not data.backgrounds else background_windows
@@ -99,6 +101,7 @@ class TrainingItems:
 
     def __getitem__(self, key: tuple[int, int]) -> tuple[np.ndarray, np.float32]:
         epoch, item = key
+        epoch += self.first_epoch
         label = self.labels[item]
         if self.data.precomputed is not None and item < self.n_windows:
             return self.data.precomputed[item], label
@@ -210,12 +213,14 @@ def fit_detector(
     on_epoch: Callable[[int], None] | None = None,
     stop_after: int | None = None,
     initial_state: dict[str, torch.Tensor] | None = None,
+    first_epoch: int = 0,
 ) -> TrainedDetector:
     """Train a ``kind`` detector; validation = (features [N, frames, n_mels], labels [N]).
 
     ``distillation`` is (alpha, temperature); ``on_epoch(epoch)`` is called as each epoch starts
     (e.g. to log the SNR schedule); training resumes from ``checkpoint_path`` when it matches;
-    ``initial_state`` starts from given weights (fine-tuning) instead of a fresh model.
+    ``initial_state`` starts from given weights (fine-tuning) instead of a fresh model, and
+    ``first_epoch`` continues the SNR schedule (and the augmentation seeds) from that epoch.
     """
     torch.manual_seed(train_params.seed)
     if train_params.num_workers > 0 and device().type == "cpu":
@@ -226,7 +231,9 @@ def fit_detector(
     if initial_state is not None:
         model.load_state_dict(initial_state)
     model = model.to(device())
-    items = TrainingItems(data, augment, spec, train_params.background_windows, train_params.seed)
+    items = TrainingItems(
+        data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
+    )
     alpha, temperature = distillation
     objective = Objective(class_weight(train_params, items), list(teachers), alpha, temperature)
     for teacher in teachers:
@@ -258,7 +265,7 @@ def fit_detector(
         epoch = -1
         for (features, labels), position in loader:
             if position[0] != epoch and on_epoch is not None:
-                on_epoch(position[0])
+                on_epoch(first_epoch + position[0])
             epoch = position[0]
             yield (features.to(device()), labels.to(device())), position
 

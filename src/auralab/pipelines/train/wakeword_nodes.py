@@ -71,6 +71,7 @@ def _fit(
     teachers: list[Teacher] | None = None,
     initial_state: Any = None,
     observer: MlflowObserver | None = None,
+    first_epoch: int = 0,
 ) -> TrainedDetector:
     distillation = (0.0, 1.0)
     if isinstance(fit, SentryFitParams) and teachers:
@@ -89,6 +90,7 @@ def _fit(
         observer or MlflowObserver(f"wakeword.train.{name}."),
         _schedule_logger(name, augment),
         initial_state=initial_state,
+        first_epoch=first_epoch,
     )
 
 
@@ -301,7 +303,15 @@ def retrain_sentry(
         kernel_size=config["kernel_size"],
         dropout=config["dropout"],
     )
-    fit = train.sentry.model_copy(update={"epochs": train.mining.retrain_epochs, "model": model})
+    # Fine-tuning: a lower learning rate, and the SNR schedule goes on where the sentry's ended
+    # (restarting it would retrain on easy mixtures and undo the hard ones).
+    fit = train.sentry.model_copy(
+        update={
+            "epochs": train.mining.retrain_epochs,
+            "model": model,
+            "lr": train.sentry.lr * train.mining.retrain_lr_ratio,
+        }
+    )
     trained = _fit(
         "sentry_mined",
         "sentry",
@@ -314,6 +324,7 @@ def retrain_sentry(
         checkpoints,
         _teachers(train, judge, feature_spec),
         initial_state=detector_from_payload(sentry).state_dict(),
+        first_epoch=train.sentry.epochs,
     )
     extra = {"retrained": True, "hard_negatives": len(hard_negatives)}
     return _outputs("sentry_mined", trained, feature_spec, extra)

@@ -1,0 +1,79 @@
+"""Training items: augmentation keyed by (epoch, item), a fine-tune that continues the schedule,
+and the distillation objective."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from auralab.wakeword.backgrounds import coloured_noise
+from auralab.wakeword.clips import pack
+from auralab.wakeword.features import FeatureSpec
+from auralab.wakeword.params import load_wakeword_params
+from auralab.wakeword.training import Objective, Teacher, TrainingData, TrainingItems
+
+
+@pytest.fixture(scope="module")
+def setup():
+    params = load_wakeword_params()
+    pre = params.preprocess
+    spec = FeatureSpec.build(pre.features, 16000, pre.window_seconds)
+    rng = np.random.default_rng(0)
+    clips = [coloured_noise("white", spec.window_samples, rng) * 0.1 for _ in range(4)]
+    table = pd.DataFrame({"label": [1, 0, 1, 0], "clip_id": list("abcd")})
+    data = TrainingData(
+        windows=pack(clips, table, 16000),
+        backgrounds=[coloured_noise("pink", 48000, rng) * 0.1 for _ in range(2)],
+        rirs=[np.exp(-np.arange(800) / 100.0).astype(np.float32)],
+    )
+    return data, params.augment, spec
+
+
+def test_an_item_depends_on_its_epoch_and_nothing_else(setup):
+    data, augment, spec = setup
+    items = TrainingItems(data, augment, spec, background_windows=2, seed=3)
+    assert len(items) == 6 and items.counts() == (2, 4)
+    first, label = items[(2, 1)]
+    assert first.shape == (spec.window_frames, spec.n_mels) and label == 0
+    np.testing.assert_array_equal(first, items[(2, 1)][0])
+    assert not np.array_equal(first, items[(3, 1)][0])
+
+
+def test_a_fine_tune_continues_the_schedule_where_training_ended(setup):
+    data, augment, spec = setup
+    fresh = TrainingItems(data, augment, spec, background_windows=2, seed=3)
+    continued = TrainingItems(data, augment, spec, background_windows=2, seed=3, first_epoch=7)
+    for item in range(len(fresh)):
+        np.testing.assert_array_equal(continued[(0, item)][0], fresh[(7, item)][0])
+
+
+def test_distillation_mixes_labels_and_weighted_teachers():
+    torch.manual_seed(0)
+    features, labels = torch.randn(8, 5, 3), torch.tensor([1.0, 0.0] * 4)
+
+    class Linear(torch.nn.Module):
+        def __init__(self, scale: float) -> None:
+            super().__init__()
+            self.scale = scale
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.scale * x.mean(dim=(1, 2))
+
+    student = Linear(1.0)
+    plain, _ = Objective(pos_weight=2.0)(student, (features, labels))
+    assert float(plain) == pytest.approx(
+        float(Objective(2.0).labels_loss(student(features), labels))
+    )
+    # One teacher identical to the student: the distillation term is the student's own entropy.
+    same = Objective(2.0, [Teacher(Linear(1.0), 1.0)], alpha=1.0, temperature=2.0)
+    loss, n = same(student, (features, labels))
+    soft = torch.sigmoid(student(features) / 2)
+    entropy = torch.nn.functional.binary_cross_entropy(soft, soft) * 4
+    assert n == 8 and float(loss) == pytest.approx(float(entropy), rel=1e-5)
+    # Weights average the teachers' soft targets: (1 * t1 + 3 * t2) / 4.
+    two = Objective(1.0, [Teacher(Linear(2.0), 1.0), Teacher(Linear(-1.0), 3.0)], 1.0, 1.0)
+    target = (torch.sigmoid(2 * student(features)) + 3 * torch.sigmoid(-student(features))) / 4
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(student(features), target)
+    assert float(two(student, (features, labels))[0]) == pytest.approx(float(expected), rel=1e-5)
