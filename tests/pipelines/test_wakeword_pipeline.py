@@ -91,7 +91,7 @@ def test_the_mlflow_run_logs_scanner_schedule_and_checks(project, first_run):
 
 def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, first_run):
     root = project.data_root
-    for name in ("judge", "sentry_unmined", "sentry"):
+    for name in ("judge_unmined", "judge", "sentry_unmined", "sentry"):
         assert (root / f"06_models/wakeword/{name}.pt").exists()
     mined = ClipSetDataset(str(root / "05_model_input/wakeword/hard_negatives")).load()
     assert set(mined.table["category"]) <= {"hard_negative"}
@@ -105,6 +105,10 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     cascade = json.loads((root / "08_reporting/wakeword/cascade_report.json").read_text())
     assert cascade["judge_unreachable"] == 0
     assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9
+    assert len(cascade["comparisons"]) == 4  # the operating rate and three comparison rates
+    for row in cascade["comparisons"]:
+        assert row["cascade_frr"] <= row["sentry_alone_frr"] + 1e-9
+    assert len(evaluation["mining_effect"]["at_same_frr"]) == 3
     export = json.loads((root / "08_reporting/wakeword/export_report.json").read_text())
     assert export["sentry"]["streaming_max_abs_diff"] <= 1e-4
     client = mlflow.MlflowClient(project.tracking_uri)

@@ -4,11 +4,13 @@ judge client's policy when the service is down."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
 from auralab.core.errors import TeacherError
 from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
+from auralab.wakeword.evaluation import ScoredSet, equal_frr_comparison, frr, threshold_at_frr
 from auralab.wakeword.features import FeatureSpec
 from auralab.wakeword.judge_client import JudgeClient
 from auralab.wakeword.judge_service import free_port
@@ -42,6 +44,29 @@ def test_threshold_for_a_rate_is_the_lowest_that_meets_it():
         threshold = streams.threshold_for(target)
         assert streams.fa_per_hour(threshold) <= target
         assert streams.fa_per_hour(np.nextafter(threshold, 0)) > target or threshold == 0
+
+
+def test_the_threshold_at_a_false_reject_rate_misses_no_more_than_it():
+    streams = pd.DataFrame({"label": [1] * 5 + [0], "max_score": [0.4, 0.1, 0.9, 0.2, 0.3, 0.99]})
+    assert threshold_at_frr(streams, 0.2) == 0.2 and frr(streams, 0.2) == pytest.approx(0.2)
+    assert threshold_at_frr(streams, 0.0) == 0.1 and frr(streams, 0.1) == 0.0
+    assert threshold_at_frr(streams, 0.39) == 0.2  # one miss allowed, not two
+
+
+def test_detectors_are_compared_at_the_same_false_reject_rate():
+    def scored(positive_scores: list[float], negative_peaks: list[float]) -> ScoredSet:
+        stream = np.zeros(2000)
+        stream[100 :: 2000 // len(negative_peaks)][: len(negative_peaks)] = negative_peaks
+        streams = pd.DataFrame({"label": 1, "max_score": positive_scores})
+        return ScoredSet(NegativeStreams([stream], 1.0, 10), [stream], streams, [])
+
+    positives = [0.5, 0.6, 0.7, 0.8, 0.95]
+    noisy = scored(positives, [0.55, 0.65, 0.75, 0.9])
+    quiet = scored(positives, [0.3, 0.35, 0.4, 0.45])  # same positives, weaker false accepts
+    (row,) = equal_frr_comparison(noisy, quiet, [2.0])
+    assert row["frr"] == pytest.approx(0.4)  # 2 FA/h: two peaks kept, threshold above 0.65
+    assert row["reference_fa_per_hour"] <= 2.0 and row["other_fa_per_hour"] == 0.0
+    assert row["other_frr"] <= row["frr"]
 
 
 def test_the_sentry_is_about_100k_parameters():

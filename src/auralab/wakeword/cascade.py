@@ -54,18 +54,19 @@ def evaluate_cascade(
     found: list[Trigger],
     client: JudgeClient,
     sentry_threshold: float,
-    reference: dict[str, float],
+    references: list[dict[str, float]],
     on_unreachable: str,
 ) -> dict[str, Any]:
-    """Judge every trigger through ``client``; pick the judge threshold that keeps the cascade's FRR
-    at the sentry-alone ``reference`` FRR, and report FA/h, FRR and the added latency."""
+    """Judge every trigger through ``client``. For each sentry-alone reference (``frr``,
+    ``fa_per_hour``; the first is the operating point) pick the strictest judge threshold that keeps
+    the cascade's FRR at the reference's and report the cascade's FA/h there: the cascade against
+    the sentry alone at the same FRR. Also the added latency per trigger."""
     verdicts = [client.judge(t.window) for t in found]
     fallback = np.inf if on_unreachable == "accept" else -np.inf
     scores = np.array([v.score if v.score is not None else fallback for v in verdicts])
     is_negative = np.array([t.positive_stream is None for t in found], dtype=bool)
     stream_of = np.array([-1 if t.positive_stream is None else t.positive_stream for t in found])
-    positives = scored.streams[scored.streams["label"] == 1]
-    n_positive = len(positives)
+    n_positive = int((scored.streams["label"] == 1).sum())
     hours = scored.negatives.hours
 
     def at(judge_threshold: float) -> tuple[float, float]:
@@ -75,26 +76,38 @@ def evaluate_cascade(
         return fa, 1 - detected / n_positive if n_positive else float("nan")
 
     candidates = np.unique(np.concatenate([[0.0], scores[np.isfinite(scores)]]))
-    chosen = 0.0
-    for candidate in candidates:  # the strictest judge that keeps FRR at the reference
-        if at(float(candidate))[1] <= reference["frr"] + 1e-12:
-            chosen = float(candidate)
-    fa, miss = at(chosen)
+
+    def strictest(target_frr: float) -> float:
+        chosen = 0.0
+        for candidate in candidates:  # FRR grows with the threshold
+            if at(float(candidate))[1] <= target_frr + 1e-12:
+                chosen = float(candidate)
+        return chosen
+
+    comparisons = []
+    for reference in references:
+        threshold = strictest(reference["frr"])
+        fa, miss = at(threshold)
+        comparisons.append(
+            {
+                "sentry_alone_fa_per_hour": reference["fa_per_hour"],
+                "sentry_alone_frr": reference["frr"],
+                "judge_threshold": threshold,
+                "cascade_fa_per_hour": fa,
+                "cascade_frr": miss,
+            }
+        )
     seconds = np.array([v.seconds for v in verdicts if v.reachable]) * 1000
     unreachable = sum(not v.reachable for v in verdicts)
-    sentry_fa = scored.negatives.fa_per_hour(sentry_threshold)
     return {
         "sentry_threshold": sentry_threshold,
-        "sentry_fa_per_hour_in_cascade": sentry_fa,
+        "sentry_fa_per_hour_in_cascade": scored.negatives.fa_per_hour(sentry_threshold),
         "sentry_frr_in_cascade": frr(scored.streams, sentry_threshold),
-        "judge_threshold": chosen,
+        **comparisons[0],
+        "comparisons": comparisons,
         "triggers": len(found),
         "judge_unreachable": int(unreachable),
         "on_unreachable": on_unreachable,
-        "cascade_fa_per_hour": fa,
-        "cascade_frr": miss,
-        "sentry_alone_fa_per_hour": reference["fa_per_hour"],
-        "sentry_alone_frr": reference["frr"],
         "added_latency_ms_p50": float(np.percentile(seconds, 50)) if len(seconds) else float("nan"),
         "added_latency_ms_p95": float(np.percentile(seconds, 95)) if len(seconds) else float("nan"),
     }

@@ -61,6 +61,39 @@ def frr(streams: pd.DataFrame, threshold: float) -> float:
     return float((positives["max_score"] < threshold).mean()) if len(positives) else float("nan")
 
 
+def threshold_at_frr(streams: pd.DataFrame, target_frr: float) -> float:
+    """The highest threshold whose FRR is at most ``target_frr`` (positives' max smoothed scores)."""
+    scores = np.sort(streams.loc[streams["label"] == 1, "max_score"].to_numpy())
+    if not len(scores):
+        return 1.0
+    allowed_misses = int(np.floor(target_frr * len(scores) + 1e-9))
+    return float(scores[min(allowed_misses, len(scores) - 1)])
+
+
+def equal_frr_comparison(
+    reference: ScoredSet, other: ScoredSet, levels: Sequence[float]
+) -> list[dict[str, float]]:
+    """At each FA/h ``level`` of ``reference``: its FRR there, and the FA/h of each set at that FRR
+    (a fair comparison: the same share of wake words missed)."""
+    rows = []
+    for level in levels:
+        miss = frr(reference.streams, reference.negatives.threshold_for(level))
+        rows.append(
+            {
+                "fa_per_hour_level": level,
+                "frr": miss,
+                "reference_fa_per_hour": reference.negatives.fa_per_hour(
+                    threshold_at_frr(reference.streams, miss)
+                ),
+                "other_fa_per_hour": other.negatives.fa_per_hour(
+                    threshold_at_frr(other.streams, miss)
+                ),
+                "other_frr": frr(other.streams, threshold_at_frr(other.streams, miss)),
+            }
+        )
+    return rows
+
+
 def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     tail = (1 - confidence) / 2 * 100
     return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))

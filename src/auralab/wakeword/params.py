@@ -340,7 +340,10 @@ class CascadeParams(StrictModel):
         description="accept: keep the sentry's trigger (fail open); reject: drop it (fail closed)",
     )
     sentry_fa_per_hour: float = Field(
-        default=3.0, gt=0, description="the sentry's operating point inside the cascade"
+        default=10.0,
+        gt=0,
+        description="the sentry's (looser) operating point inside the cascade; above every"
+        " comparison rate",
     )
 
 
@@ -350,9 +353,24 @@ class EvaluateParams(StrictModel):
     operating_fa_per_hour: float = Field(
         default=0.5, gt=0, description="breakdowns and the exported threshold use this rate"
     )
+    comparison_fa_per_hour: list[float] = Field(
+        default=[1.0, 2.0, 5.0],
+        min_length=1,
+        description="rates of the sentry alone at whose FRR mining and the cascade are compared",
+    )
     bootstrap: BootstrapParams = BootstrapParams()
     cascade: CascadeParams = CascadeParams()
     snr_bins_db: list[float] = Field(default=[0, 2.5, 5, 7.5, 10], min_length=2)
+
+    @model_validator(mode="after")
+    def _cascade_is_looser(self) -> Self:
+        highest = max([self.operating_fa_per_hour, *self.comparison_fa_per_hour])
+        if self.cascade.sentry_fa_per_hour <= highest:
+            raise ValueError(
+                f"cascade.sentry_fa_per_hour ({self.cascade.sentry_fa_per_hour}) must exceed every"
+                f" rate the cascade is compared at (highest: {highest})"
+            )
+        return self
 
 
 class WakewordParams(StrictModel):

@@ -18,6 +18,7 @@ from auralab.wakeword.evaluation import (
     breakdowns,
     det_curve,
     det_png,
+    equal_frr_comparison,
     frr,
     operating_points,
     score_detector,
@@ -88,27 +89,51 @@ def evaluate_detectors(
                 metrics[f"{name}.{key}_at_{target}_fa_per_hour"] = row[key]
     files["det.png"] = det_png(curves, points)
     report["mining_effect"] = mining_effect(
-        scored_sets["sentry_unmined"], scored_sets["sentry"], report["sentry_unmined"]
+        scored_sets["sentry_unmined"],
+        scored_sets["sentry"],
+        p.target_fa_per_hour,
+        p.comparison_fa_per_hour,
     )
-    metrics.update({f"mining.{k}": v for k, v in report["mining_effect"].items()})
+    metrics.update(_mining_metrics(report["mining_effect"], p.comparison_fa_per_hour))
     return report, files, as_mlflow_metrics(metrics), scored_sets["sentry"]
 
 
 def mining_effect(
-    before: ScoredSet, after: ScoredSet, before_report: dict[str, Any]
-) -> dict[str, float]:
-    """FA/h of the sentry before and after mining at the same FRR (the unmined sentry's FRR at its
-    first target rate), and the FRR of each at that rate."""
-    first = before_report["operating_points"][0]
-    out = {"target_fa_per_hour": first["target_fa_per_hour"], "frr_before": first["frr"]}
-    for when, scored in (("before", before), ("after", after)):
-        positives = scored.streams.loc[scored.streams["label"] == 1, "max_score"].to_numpy()
-        threshold = float(np.quantile(positives, first["frr"])) if len(positives) else 1.0
-        out[f"fa_per_hour_{when}_at_same_frr"] = scored.negatives.fa_per_hour(threshold)
-        out[f"frr_{when}_at_target"] = frr(
-            scored.streams, scored.negatives.threshold_for(first["target_fa_per_hour"])
-        )
-    return out
+    before: ScoredSet, after: ScoredSet, targets: list[float], levels: list[float]
+) -> dict[str, Any]:
+    """FA/h of the sentry before and after mining at the same FRR (the unmined sentry's FRR at
+    each comparison rate), and each one's FRR at the target rates."""
+    rows = equal_frr_comparison(before, after, levels)
+    return {
+        "at_same_frr": [
+            {
+                "frr": row["frr"],
+                "fa_per_hour_before": row["reference_fa_per_hour"],
+                "fa_per_hour_after": row["other_fa_per_hour"],
+            }
+            for row in rows
+        ],
+        "frr_at_target": [
+            {
+                "target_fa_per_hour": target,
+                "before": frr(before.streams, before.negatives.threshold_for(target)),
+                "after": frr(after.streams, after.negatives.threshold_for(target)),
+            }
+            for target in targets
+        ],
+    }
+
+
+def _mining_metrics(effect: dict[str, Any], levels: list[float]) -> dict[str, float]:
+    metrics = {}
+    for level, row in zip(levels, effect["at_same_frr"], strict=True):
+        for when in ("before", "after"):
+            key = f"mining.fa_per_hour_{when}_at_sentry_frr_of_{level:g}_fa_per_hour"
+            metrics[key] = row[f"fa_per_hour_{when}"]
+    for row in effect["frr_at_target"]:
+        for when in ("before", "after"):
+            metrics[f"mining.frr_{when}_at_{row['target_fa_per_hour']:g}_fa_per_hour"] = row[when]
+    return metrics
 
 
 def evaluate_cascade_node(
@@ -131,16 +156,22 @@ def evaluate_cascade_node(
     streams = np.asarray(evaluation_features.features[test], dtype=np.float32)
     sentry_threshold = scored.negatives.threshold_for(c.sentry_fa_per_hour)
     found = triggers(scored, audio, streams, spec, rule, sentry_threshold)
-    rows = evaluation["sentry"]["operating_points"]
-    matching = [r for r in rows if r["target_fa_per_hour"] == p.operating_fa_per_hour]
-    operating = matching[0] if matching else rows[0]
+    # The sentry alone at the operating rate, then at each comparison rate.
+    levels = [p.operating_fa_per_hour, *p.comparison_fa_per_hour]
+    references = [
+        {
+            "fa_per_hour": scored.negatives.fa_per_hour(scored.negatives.threshold_for(level)),
+            "frr": frr(scored.streams, scored.negatives.threshold_for(level)),
+        }
+        for level in levels
+    ]
 
     def run(url: str) -> dict[str, Any]:
         client = JudgeClient(
             url, 0.5, c.timeout_seconds, c.retries, c.backoff_seconds, c.on_unreachable
         )
         return evaluate_cascade(
-            scored, found, client, sentry_threshold, operating, c.on_unreachable
+            scored, found, client, sentry_threshold, references, c.on_unreachable
         )
 
     if c.judge_url:
@@ -156,4 +187,6 @@ def evaluate_cascade_node(
             with serve_model(Path(folder) / "judge") as url:
                 report = run(url) | {"judge_url": "local mlflow models serve"}
     numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
+    for level, row in zip(levels[1:], report["comparisons"][1:], strict=True):
+        numbers[f"fa_per_hour_at_sentry_frr_of_{level:g}_fa_per_hour"] = row["cascade_fa_per_hour"]
     return report, as_mlflow_metrics({f"cascade.{k}": v for k, v in numbers.items()})

@@ -50,7 +50,7 @@ def wakeword() -> Pipeline:
                     "params:augment",
                     "checkpoints",
                 ],
-                outputs=["judge", "judge_report", "judge_metrics"],
+                outputs=["judge_unmined", "judge_unmined_report", "judge_unmined_metrics"],
                 name="train_judge",
             ),
             node(
@@ -58,7 +58,7 @@ def wakeword() -> Pipeline:
                 inputs=[
                     *data,
                     "feature_spec",
-                    "judge",
+                    "judge_unmined",
                     "teacher_check",
                     "params:train",
                     "params:augment",
@@ -78,6 +78,20 @@ def wakeword() -> Pipeline:
                 ],
                 outputs=["hard_negatives", "mining_report", "mining_metrics"],
                 name="mine_hard_negatives",
+            ),
+            node(
+                wakeword_nodes.retrain_judge,
+                inputs=[
+                    "judge_unmined",
+                    "hard_negatives",
+                    *data,
+                    "feature_spec",
+                    "params:train",
+                    "params:augment",
+                    "checkpoints",
+                ],
+                outputs=["judge", "judge_report", "judge_metrics"],
+                name="retrain_judge_with_hard_negatives",
             ),
             node(
                 wakeword_nodes.retrain_sentry,

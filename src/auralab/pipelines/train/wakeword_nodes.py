@@ -145,7 +145,7 @@ def train_judge(
     train = TrainParams(**params)
     data = training_data(windows, training_features, backgrounds, rirs)
     trained = _fit(
-        "judge",
+        "judge_unmined",
         "judge",
         data,
         evaluation_features,
@@ -155,7 +155,7 @@ def train_judge(
         AugmentParams(**augment_params),
         checkpoints,
     )
-    return _outputs("judge", trained, feature_spec, {})
+    return _outputs("judge_unmined", trained, feature_spec, {})
 
 
 def _teachers(
@@ -277,6 +277,89 @@ def mine_negatives(
     return mined, report, as_mlflow_metrics({f"mining.{k}": v for k, v in stats.items()})
 
 
+def _fine_tune(
+    name: str,
+    kind: str,
+    unmined: dict[str, Any],
+    fit: FitParams,
+    hard_negatives: ClipSet,
+    data_inputs: tuple[ClipSet, FeatureSet, FeatureSet, dict[str, bytes], dict[str, bytes]],
+    feature_spec: dict[str, Any],
+    train: TrainParams,
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+    teachers: list[Teacher] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged)."""
+    if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
+        summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
+        return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
+    windows, training_features, evaluation_features, backgrounds, rirs = data_inputs
+    data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
+    config = unmined["config"]  # the model's own architecture (a sweep may have changed it)
+    model = DetectorParams(
+        channels=list(config["channels"]),
+        kernel_size=config["kernel_size"],
+        dropout=config["dropout"],
+    )
+    # Fine-tuning: a lower learning rate, and the SNR schedule goes on where training ended
+    # (restarting it would retrain on easy mixtures and undo the hard ones).
+    tuned = fit.model_copy(
+        update={
+            "epochs": train.mining.retrain_epochs,
+            "model": model,
+            "lr": fit.lr * train.mining.retrain_lr_ratio,
+        }
+    )
+    trained = _fit(
+        name,
+        kind,
+        data,
+        evaluation_features,
+        feature_spec,
+        tuned,
+        train,
+        AugmentParams(**augment_params),
+        checkpoints,
+        teachers,
+        initial_state=detector_from_payload(unmined).state_dict(),
+        first_epoch=fit.epochs,
+    )
+    extra = {"retrained": True, "hard_negatives": len(hard_negatives)}
+    return _outputs(name, trained, feature_spec, extra)
+
+
+def retrain_judge(
+    judge_unmined: dict[str, Any],
+    hard_negatives: ClipSet,
+    windows: ClipSet,
+    training_features: FeatureSet,
+    evaluation_features: FeatureSet,
+    backgrounds: dict[str, bytes],
+    rirs: dict[str, bytes],
+    feature_spec: dict[str, Any],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The judge fine-tuned with the hard negatives: in the cascade it sees exactly the sentry's
+    triggers, so it learns the sentry's false accepts."""
+    train = TrainParams(**params)
+    data = (windows, training_features, evaluation_features, backgrounds, rirs)
+    return _fine_tune(
+        "judge",
+        "judge",
+        judge_unmined,
+        train.judge,
+        hard_negatives,
+        data,
+        feature_spec,
+        train,
+        augment_params,
+        checkpoints,
+    )
+
+
 def retrain_sentry(
     sentry: dict[str, Any],
     hard_negatives: ClipSet,
@@ -291,40 +374,19 @@ def retrain_sentry(
     augment_params: dict[str, Any],
     checkpoints: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The sentry fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged)."""
+    """The sentry fine-tuned with the hard negatives, distilled from the fine-tuned judge."""
     train = TrainParams(**params)
-    if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
-        summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
-        return sentry, {"summary": summary}, as_mlflow_metrics({"sentry_mined.retrained": 0.0})
-    data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
-    config = sentry["config"]  # the sentry's own architecture (a sweep may have changed it)
-    model = DetectorParams(
-        channels=list(config["channels"]),
-        kernel_size=config["kernel_size"],
-        dropout=config["dropout"],
-    )
-    # Fine-tuning: a lower learning rate, and the SNR schedule goes on where the sentry's ended
-    # (restarting it would retrain on easy mixtures and undo the hard ones).
-    fit = train.sentry.model_copy(
-        update={
-            "epochs": train.mining.retrain_epochs,
-            "model": model,
-            "lr": train.sentry.lr * train.mining.retrain_lr_ratio,
-        }
-    )
-    trained = _fit(
+    data = (windows, training_features, evaluation_features, backgrounds, rirs)
+    return _fine_tune(
         "sentry_mined",
         "sentry",
+        sentry,
+        train.sentry,
+        hard_negatives,
         data,
-        evaluation_features,
         feature_spec,
-        fit,
         train,
-        AugmentParams(**augment_params),
+        augment_params,
         checkpoints,
         _teachers(train, judge, feature_spec),
-        initial_state=detector_from_payload(sentry).state_dict(),
-        first_epoch=train.sentry.epochs,
     )
-    extra = {"retrained": True, "hard_negatives": len(hard_negatives)}
-    return _outputs("sentry_mined", trained, feature_spec, extra)
