@@ -77,3 +77,21 @@ def test_distillation_mixes_labels_and_weighted_teachers():
     target = (torch.sigmoid(2 * student(features)) + 3 * torch.sigmoid(-student(features))) / 4
     expected = torch.nn.functional.binary_cross_entropy_with_logits(student(features), target)
     assert float(two(student, (features, labels))[0]) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_a_checkpoint_resumes_only_with_the_same_teachers_and_starting_weights(setup):
+    from auralab.wakeword.models import DetectorConfig, build_detector
+    from auralab.wakeword.training import fingerprint
+
+    data, _, _ = setup
+    params = load_wakeword_params().train
+    torch.manual_seed(0)
+    teacher = build_detector(DetectorConfig("judge", 40, (8, 8)))
+    other = build_detector(DetectorConfig("judge", 40, (8, 8)))
+    base = fingerprint("sentry", data, params.sentry, params, [Teacher(teacher, 1.0)])
+    assert base == fingerprint("sentry", data, params.sentry, params, [Teacher(teacher, 1.0)])
+    assert base != fingerprint("sentry", data, params.sentry, params, [Teacher(other, 1.0)])
+    assert base != fingerprint("sentry", data, params.sentry, params, [Teacher(teacher, 2.0)])
+    state = teacher.state_dict()
+    tuned = fingerprint("sentry", data, params.sentry, params, [], state, first_epoch=9)
+    assert tuned != fingerprint("sentry", data, params.sentry, params, [], state, first_epoch=0)

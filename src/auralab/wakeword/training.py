@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,8 +185,25 @@ class TrainedDetector:
     n_items: int
 
 
-def fingerprint(kind: str, data: TrainingData, fit: FitParams, train: TrainParams) -> str:
-    """Identity of a training run's inputs: resuming is valid only when this matches."""
+def _weights_digest(state: Mapping[str, torch.Tensor]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(state):
+        digest.update(name.encode())
+        digest.update(state[name].detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(
+    kind: str,
+    data: TrainingData,
+    fit: FitParams,
+    train: TrainParams,
+    teachers: Sequence[Teacher] = (),
+    initial_state: Mapping[str, torch.Tensor] | None = None,
+    first_epoch: int = 0,
+) -> str:
+    """Identity of a training run's inputs (teachers' and starting weights included): resuming is
+    valid only when this matches."""
     identity = {
         "kind": kind,
         "windows": [len(data.windows), int(data.windows.audio[::997].astype(np.int64).sum())],
@@ -194,6 +211,9 @@ def fingerprint(kind: str, data: TrainingData, fit: FitParams, train: TrainParam
         "precomputed": data.precomputed is not None,
         "fit": fit.model_dump(mode="json"),
         "train": train.model_dump(mode="json", exclude={"resume", "sweep", "mining"}),
+        "teachers": [[_weights_digest(t.model.state_dict()), t.weight] for t in teachers],
+        "initial": _weights_digest(initial_state) if initial_state is not None else None,
+        "first_epoch": first_epoch,
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -291,7 +311,7 @@ def fit_detector(
         checkpoint_path,
         observer,
         stop_after,
-        fingerprint(kind, data, fit, train_params),
+        fingerprint(kind, data, fit, train_params, teachers, initial_state, first_epoch),
     )
     model.load_state_dict(result.best_state)
     return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))
