@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from auralab.core.errors import TeacherError
+from auralab.wakeword.cascade import fused_score
 from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
 from auralab.wakeword.evaluation import ScoredSet, equal_frr_comparison, frr, threshold_at_frr
 from auralab.wakeword.features import FeatureSpec
@@ -67,6 +68,11 @@ def test_detectors_are_compared_at_the_same_false_reject_rate():
     assert row["frr"] == pytest.approx(0.4)  # 2 FA/h: two peaks kept, threshold above 0.65
     assert row["reference_fa_per_hour"] <= 2.0 and row["other_fa_per_hour"] == 0.0
     assert row["other_frr"] <= row["frr"]
+
+
+def test_the_cascade_decides_on_the_judge_or_the_mean_of_both():
+    assert fused_score(0.9, 0.3, "judge") == 0.3
+    assert fused_score(0.9, 0.3, "mean") == pytest.approx(0.6)
 
 
 def test_the_sentry_is_about_100k_parameters():

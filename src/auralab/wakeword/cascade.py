@@ -1,5 +1,9 @@
 """Sentry then judge: each sentry event sends its window to the judge service; the event stands only
-if the judge accepts it. A sentry event the judge rejects still starts a refractory period."""
+if the judge accepts it. A sentry event the judge rejects still starts a refractory period.
+
+The decision score is the judge's probability (``fusion="judge"``) or the mean of the sentry's
+smoothed score and the judge's (``fusion="mean"``): the two models err on different windows, so
+their mean separates wake words from false triggers better than either alone."""
 
 from __future__ import annotations
 
@@ -19,6 +23,12 @@ from auralab.wakeword.scoring import EventRule, event_hops, smooth
 class Trigger:
     positive_stream: int | None  # index of the test positive it belongs to; None on negatives
     window: np.ndarray  # [frames, n_mels]
+    sentry_score: float  # the smoothed sentry score that fired
+
+
+def fused_score(sentry_score: float, judge_score: float, fusion: str) -> float:
+    """The cascade's decision score for one trigger (probabilities in, probability out)."""
+    return judge_score if fusion == "judge" else (sentry_score + judge_score) / 2
 
 
 def triggers(
@@ -38,14 +48,17 @@ def triggers(
             features = log_mel(longform[name], spec)
             for hop in hops:
                 start = int(hop) * rule.hop_frames
-                out.append(Trigger(None, features[start : start + spec.window_frames]))
+                window = features[start : start + spec.window_frames]
+                out.append(Trigger(None, window, float(smoothed[hop])))
     positives = np.flatnonzero(scored.streams["label"].to_numpy() == 1)
     for index in positives:
         smoothed = smooth(scored.stream_scores[index], rule.smoothing_hops)
         for hop in event_hops(smoothed, threshold, refractory):
             start = int(hop) * rule.hop_frames
             window = stream_features[index, start : start + spec.window_frames]
-            out.append(Trigger(int(index), np.asarray(window, dtype=np.float32)))
+            out.append(
+                Trigger(int(index), np.asarray(window, dtype=np.float32), float(smoothed[hop]))
+            )
     return out
 
 
@@ -56,6 +69,7 @@ def evaluate_cascade(
     sentry_threshold: float,
     references: list[dict[str, float]],
     on_unreachable: str,
+    fusion: str = "judge",
 ) -> dict[str, Any]:
     """Judge every trigger through ``client``. For each sentry-alone reference (``frr``,
     ``fa_per_hour``; the first is the operating point) pick the strictest judge threshold that keeps
@@ -63,7 +77,12 @@ def evaluate_cascade(
     the sentry alone at the same FRR. Also the added latency per trigger."""
     verdicts = [client.judge(t.window) for t in found]
     fallback = np.inf if on_unreachable == "accept" else -np.inf
-    scores = np.array([v.score if v.score is not None else fallback for v in verdicts])
+    scores = np.array(
+        [
+            fused_score(t.sentry_score, v.score, fusion) if v.score is not None else fallback
+            for t, v in zip(found, verdicts, strict=True)
+        ]
+    )
     is_negative = np.array([t.positive_stream is None for t in found], dtype=bool)
     stream_of = np.array([-1 if t.positive_stream is None else t.positive_stream for t in found])
     n_positive = int((scored.streams["label"] == 1).sum())
@@ -103,6 +122,7 @@ def evaluate_cascade(
         "sentry_threshold": sentry_threshold,
         "sentry_fa_per_hour_in_cascade": scored.negatives.fa_per_hour(sentry_threshold),
         "sentry_frr_in_cascade": frr(scored.streams, sentry_threshold),
+        "fusion": fusion,
         **comparisons[0],
         "comparisons": comparisons,
         "triggers": len(found),

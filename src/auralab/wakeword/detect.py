@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from auralab.wakeword.audio import decode
+from auralab.wakeword.cascade import fused_score
 from auralab.wakeword.features import FeatureSpec
 from auralab.wakeword.onnx_export import onnx_session
 from auralab.wakeword.scoring import EventRule
@@ -28,6 +29,7 @@ class Detector:
     hop_frames: int
     rule: EventRule
     threshold: float
+    fusion: str = "judge"  # a judge's threshold applies to this score (auralab.wakeword.cascade)
 
     def score(self, window: np.ndarray) -> float:
         return float(
@@ -45,6 +47,7 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         hop,
         EventRule(hop, int(rule["smoothing_hops"]), float(rule["refractory_seconds"])),
         float(metadata["threshold"] if threshold is None else threshold),
+        str(metadata.get("fusion", "judge")),
     )
 
 
@@ -65,18 +68,15 @@ def local_detector(
     spec_record = json.loads(feature_spec.read_text())
     report = json.loads(evaluation.read_text())
     cascade_path = evaluation.parent / "cascade_report.json"
-    judge_threshold = (
-        json.loads(cascade_path.read_text()).get("judge_threshold", 0.5)
-        if cascade_path.exists()
-        else 0.5
-    )
+    cascade = json.loads(cascade_path.read_text()) if cascade_path.exists() else {}
     metadata = {
         "feature_spec": spec_record,
         "hop_frames": spec_record["hop_frames"],
         "event_rule": report["event_rule"],
         "threshold": report["sentry"]["operating_threshold"]
         if kind == "sentry"
-        else judge_threshold,
+        else cascade.get("judge_threshold", 0.5),
+        "fusion": "judge" if kind == "sentry" else cascade.get("fusion", "judge"),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
 
@@ -102,6 +102,6 @@ def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> 
         if len(window) < sentry.spec.window_frames:
             continue
         detection.judge_score = judge.score(window[None])
-        if detection.judge_score >= judge.threshold:
+        if fused_score(detection.score, detection.judge_score, judge.fusion) >= judge.threshold:
             kept.append(detection)
     return kept

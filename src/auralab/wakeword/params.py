@@ -339,6 +339,11 @@ class CascadeParams(StrictModel):
         default="accept",
         description="accept: keep the sentry's trigger (fail open); reject: drop it (fail closed)",
     )
+    fusion: Literal["judge", "mean"] = Field(
+        default="mean",
+        description="judge: the judge's probability decides; mean: the mean of the sentry's"
+        " smoothed score and the judge's",
+    )
     sentry_fa_per_hour: float = Field(
         default=10.0,
         gt=0,

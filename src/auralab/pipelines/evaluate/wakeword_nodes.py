@@ -171,7 +171,7 @@ def evaluate_cascade_node(
             url, 0.5, c.timeout_seconds, c.retries, c.backoff_seconds, c.on_unreachable
         )
         return evaluate_cascade(
-            scored, found, client, sentry_threshold, references, c.on_unreachable
+            scored, found, client, sentry_threshold, references, c.on_unreachable, c.fusion
         )
 
     if c.judge_url:

@@ -91,6 +91,8 @@ def export_detectors(
                 "threshold": thresholds[name],
                 "classes": payload["classes"],
             }
+            if name == "judge":  # the threshold applies to the cascade's fused score
+                metadata["fusion"] = cascade_report.get("fusion", "judge")
             if mlflow.active_run():
                 entry["registered"] = log_and_register(
                     path, REGISTERED[name], windows[:1], metadata
