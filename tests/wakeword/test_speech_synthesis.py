@@ -9,9 +9,15 @@ import pytest
 
 from auralab.core.errors import DataLoadError
 from auralab.wakeword.espeak import espeak
-from auralab.wakeword.params import SpeakerParams
-from auralab.wakeword.speakers import installed_variants, speakers
+from auralab.wakeword.params import GeneratedVoiceParams, SpeakerParams
+from auralab.wakeword.speakers import (
+    SpeakerDraw,
+    generated_speakers,
+    installed_variants,
+    speakers,
+)
 from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
+from auralab.wakeword.voices import generated_variants
 
 
 def test_espeak_speaks_the_phrase_in_different_voices():
@@ -66,3 +72,42 @@ def test_speakers_are_split_by_voice_variant():
     assert all(len(splits) == 1 for splits in by_variant.values())
     held_out = {v for v, s in by_variant.items() if s == {"test"}}
     assert 0.05 < len(held_out) / len(by_variant) < 0.3
+
+
+def test_generated_voices_are_deterministic_and_speak_differently():
+    params = GeneratedVoiceParams(count=12, seed=5, whisper_share=0.5, breathy_share=0.0)
+    variants = generated_variants(params)
+    assert variants == generated_variants(params)
+    assert len(set(variants.values())) == 12
+    assert sum("breath " in text for text in variants.values()) >= 3  # whispered ones
+    engine = espeak()
+    name, text = next(iter(variants.items()))
+    generated = engine.synthesize("hey aura", f"en-us+{name}", 160, 50, text)
+    shipped = engine.synthesize("hey aura", "en-us", 160, 50)
+    assert np.abs(generated).max() > 0.05
+    n = min(len(generated), len(shipped))
+    assert not np.allclose(generated[:n], shipped[:n], atol=1e-3)
+    # Redefining the variant changes the voice the same name speaks with.
+    other = list(variants.values())[1]
+    again = engine.synthesize("hey aura", f"en-us+{name}", 160, 50, other)
+    m = min(len(again), n)
+    assert not np.array_equal(again[:m], generated[:m])
+
+
+def test_generated_speakers_only_train_and_leave_the_held_out_split_alone():
+    plain = SpeakerParams(languages=["en-us", "de"])
+    params = SpeakerParams(
+        languages=["en-us", "de"], generated=GeneratedVoiceParams(count=10, share=0.5)
+    )
+    assert {s.split for s in generated_speakers(params)} == {"train"}
+    assert len(generated_speakers(params)) == 20
+    draws = [SpeakerDraw(params).draw(random.Random(i)) for i in range(400)]
+    baseline = [SpeakerDraw(plain).draw(random.Random(i)) for i in range(400)]
+    assert [s.split for s in draws] == [s.split for s in baseline]
+    generated = [s for s in draws if s.definition is not None]
+    trained = [s for s in draws if s.split == "train"]
+    assert 0.35 < len(generated) / len(trained) < 0.65
+    assert all(
+        s.split == "test"
+        for s in (SpeakerDraw(params).draw(random.Random(i), "test") for i in range(50))
+    )

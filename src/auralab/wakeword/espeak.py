@@ -4,6 +4,10 @@ Written by hand: the maintained Python bindings either need a system espeak-ng (
 phonemize; espeakng-loader ships the shared library and its data but no synthesis API. The C API
 used here is the stable ``speak_lib.h`` one (Initialize, SetVoiceByName, SetParameter, Synth).
 
+Generated voice variants (:mod:`auralab.wakeword.voices`) need a writable ``voices/!v`` folder: each
+instance reads a private copy of the shipped data made of symbolic links, where
+:meth:`Espeak.synthesize` writes a variant file before speaking with it.
+
 espeak-ng keeps global state per process, so one :class:`Espeak` per process (worker pools call
 :func:`espeak` in each worker). Output is mono float32 at :attr:`Espeak.sample_rate` (22,050 Hz).
 """
@@ -12,7 +16,9 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -79,7 +85,10 @@ class Espeak:
             ctypes.c_int,
         ]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
-        data_path = espeakng_loader.get_data_path().encode()
+        self._data = tempfile.TemporaryDirectory(prefix="auralab-espeak-")
+        self._variants = _linked_data(Path(espeakng_loader.get_data_path()), Path(self._data.name))
+        self._defined: dict[str, str] = {}
+        data_path = self._data.name.encode()
         self.sample_rate = int(lib.espeak_Initialize(_AUDIO_OUTPUT_RETRIEVAL, 0, data_path, 0))
         if self.sample_rate <= 0:
             raise DataLoadError(f"espeak-ng failed to initialise with data at {data_path!r}")
@@ -105,6 +114,14 @@ class Espeak:
             i += 1
         return found
 
+    def define_variant(self, name: str, definition: str) -> None:
+        """Make ``language+name`` speak with ``definition`` (an espeak-ng variant file's text)."""
+        if not name or "/" in name or name.startswith("."):
+            raise DataLoadError(f"bad voice variant name {name!r}")
+        if self._defined.get(name) != definition:
+            (self._variants / name).write_text(definition)
+            self._defined[name] = definition
+
     def set_voice(self, voice: str) -> None:
         """``voice`` is ``language`` or ``language+variant`` (``en-us+f3``)."""
         if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
@@ -120,8 +137,18 @@ class Espeak:
             parts.append((out or b"").decode().strip())
         return " ".join(p for p in parts if p)
 
-    def synthesize(self, text: str, voice: str, rate_wpm: int, pitch: int) -> np.ndarray:
-        """Speak ``text`` (or ``[[phonemes]]``); returns float32 samples in [-1, 1]."""
+    def synthesize(
+        self, text: str, voice: str, rate_wpm: int, pitch: int, variant: str | None = None
+    ) -> np.ndarray:
+        """Speak ``text`` (or ``[[phonemes]]``); returns float32 samples in [-1, 1].
+
+        ``variant``: the variant file of ``voice``'s ``+name`` part, for a generated voice.
+        """
+        if variant is not None:
+            _language, plus, name = voice.partition("+")
+            if not plus:
+                raise DataLoadError(f"voice {voice!r} names no variant to define")
+            self.define_variant(name, variant)
         self.set_voice(voice)
         self._lib.espeak_SetParameter(_RATE, int(rate_wpm), 0)
         self._lib.espeak_SetParameter(_PITCH, int(pitch), 0)
@@ -134,6 +161,23 @@ class Espeak:
         if status != 0 or not self._chunks:
             raise DataLoadError(f"espeak-ng produced no audio for {text!r} in voice {voice!r}")
         return np.concatenate(self._chunks).astype(np.float32) / 32768.0
+
+
+def _linked_data(shipped: Path, root: Path) -> Path:
+    """Mirror ``shipped`` under ``root`` with symbolic links, except the ``voices/!v`` folder,
+    which is real (its shipped files linked one by one); returns that folder."""
+    for entry in shipped.iterdir():
+        if entry.name != "voices":
+            (root / entry.name).symlink_to(entry)
+    (root / "voices").mkdir()
+    for entry in (shipped / "voices").iterdir():
+        if entry.name != "!v":
+            (root / "voices" / entry.name).symlink_to(entry)
+    variants = root / "voices" / "!v"
+    variants.mkdir()
+    for entry in (shipped / "voices" / "!v").iterdir():
+        (variants / entry.name).symlink_to(entry)
+    return variants
 
 
 @functools.cache

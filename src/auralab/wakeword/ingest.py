@@ -21,8 +21,8 @@ from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.longform import LongformMaterial, Utterance, compose
 from auralab.wakeword.params import IngestParams
 from auralab.wakeword.rooms import sample_room, simulate_rir
-from auralab.wakeword.speakers import speakers
-from auralab.wakeword.speech import SpeechJob, synthesize_all
+from auralab.wakeword.speakers import SpeakerDraw
+from auralab.wakeword.speech import speech_job, synthesize_all
 from auralab.wakeword.text import sentences
 
 USER_FOLDERS = ("positive", "negative", "background", "rir")
@@ -116,24 +116,12 @@ def _utterances(
 ) -> list[tuple[np.ndarray, str]]:
     """``n`` synthesized sentences by speakers of ``split``: (audio, speaker id)."""
     rng = random.Random(seed)
-    pool = [s for s in speakers(params.speakers) if s.split == split]
+    voices = SpeakerDraw(params.speakers)
     texts = sentences(rng, n, params.phrase)
-    jobs = []
-    for i, text in enumerate(texts):
-        speaker = rng.choice(pool)
-        jobs.append(
-            SpeechJob(
-                clip_id=f"{desc}-{i}",
-                text=text,
-                voice=speaker.voice,
-                rate_wpm=rng.randint(int(params.rate_wpm.low), int(params.rate_wpm.high)),
-                pitch=rng.randint(int(params.pitch.low), int(params.pitch.high)),
-                label=0,
-                category="speech",
-                split=split,
-                speaker=speaker.speaker_id,
-            )
-        )
+    jobs = [
+        speech_job(rng, f"{desc}-{i}", text, voices.draw(rng, split), 0, "speech", params)
+        for i, text in enumerate(texts)
+    ]
     audio = synthesize_all(jobs, params.sample_rate, params.workers, desc)
     return [(a, job.speaker) for a, job in zip(audio, jobs, strict=True)]
 

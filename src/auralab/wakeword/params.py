@@ -23,6 +23,35 @@ class Range(StrictModel):
         return self
 
 
+class GeneratedVoiceParams(StrictModel):
+    """Random espeak-ng voice variants that speak training clips only (auralab/wakeword/voices.py)."""
+
+    count: int = Field(default=0, ge=0, le=999, description="generated variants; 0 = none")
+    share: float = Field(
+        default=0.5, ge=0, le=1, description="share of training clips spoken by them"
+    )
+    seed: int = 0
+    male_pitch_hz: Range = Range(low=60, high=140)
+    female_pitch_hz: Range = Range(low=140, high=280)
+    tract_scale: Range = Field(
+        default=Range(low=0.82, high=1.22), description="formant frequency scale (F1..F5)"
+    )
+    whisper_share: float = Field(default=0.1, ge=0, le=1, description="whispered phonation")
+    breathy_share: float = Field(default=0.15, ge=0, le=1, description="breathy phonation")
+    echo_share: float = Field(default=0.15, ge=0, le=1)
+    klatt_share: float = Field(default=0.15, ge=0, le=1, description="Klatt synthesizer")
+
+    @model_validator(mode="after")
+    def _shares(self) -> Self:
+        if self.whisper_share + self.breathy_share > 1:
+            raise ValueError("whisper_share + breathy_share must be at most 1")
+        if not (self.male_pitch_hz.low >= 40 and self.female_pitch_hz.high <= 500):
+            raise ValueError("pitches must lie within 40..500 Hz")
+        if not (self.tract_scale.low >= 0.5 and self.tract_scale.high <= 1.6):
+            raise ValueError("tract_scale must lie within 0.5..1.6")
+        return self
+
+
 class SpeakerParams(StrictModel):
     """espeak-ng speakers: every (language voice, variant) pair; split by variant."""
 
@@ -33,6 +62,7 @@ class SpeakerParams(StrictModel):
     validation_fraction: float = Field(default=0.1, ge=0, lt=1)
     test_fraction: float = Field(default=0.15, gt=0, lt=1)
     salt: str = Field(default="auralab-wakeword-v1", min_length=1)
+    generated: GeneratedVoiceParams = GeneratedVoiceParams()
 
     @model_validator(mode="after")
     def _fractions(self) -> Self:

@@ -1,16 +1,19 @@
 """Synthetic speakers: every (espeak-ng language voice, voice variant) pair, split by variant.
 
 Splitting by variant (the voice identity: ``f3``, ``Andy``, ``whisper``...) rather than by clip or
-by pair means a test speaker's voice is never heard in training, in any accent.
+by pair means a test speaker's voice is never heard in training, in any accent. Generated variants
+(:mod:`auralab.wakeword.voices`) are training speakers only.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from auralab.core.splits import hash_split
 from auralab.wakeword.params import SpeakerParams
+from auralab.wakeword.voices import generated_variants
 
 DEFAULT_VARIANT = "default"
 
@@ -20,6 +23,7 @@ class Speaker:
     language: str
     variant: str
     split: str
+    definition: str | None = None  # a generated variant's espeak-ng variant file
 
     @property
     def voice(self) -> str:
@@ -54,3 +58,35 @@ def speakers(params: SpeakerParams, variants: list[str] | None = None) -> list[S
         for language in params.languages
         for variant in chosen
     ]
+
+
+def generated_speakers(params: SpeakerParams) -> list[Speaker]:
+    """Every (language, generated variant) pair, all in the training split."""
+    variants = generated_variants(params.generated)
+    return [
+        Speaker(language, name, "train", text)
+        for language in params.languages
+        for name, text in variants.items()
+    ]
+
+
+class SpeakerDraw:
+    """Picks the speaker of each clip.
+
+    A clip's split follows the shipped speakers (each is equally likely), so validation and test
+    sizes do not depend on how many voices are generated; a clip that falls to a training speaker
+    is spoken by a generated one with probability ``generated.share``.
+    """
+
+    def __init__(self, params: SpeakerParams) -> None:
+        self.shipped = sorted(speakers(params), key=lambda s: s.speaker_id)
+        self.generated = generated_speakers(params)
+        self.share = params.generated.share
+
+    def draw(self, rng: random.Random, split: str | None = None) -> Speaker:
+        """A speaker from ``split`` (any split when None)."""
+        pool = [s for s in self.shipped if split is None or s.split == split]
+        speaker = rng.choice(pool)
+        if speaker.split == "train" and self.generated and rng.random() < self.share:
+            speaker = rng.choice(self.generated)
+        return speaker

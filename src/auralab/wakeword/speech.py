@@ -18,7 +18,7 @@ from auralab.wakeword.audio import resample
 from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.espeak import espeak
 from auralab.wakeword.params import IngestParams
-from auralab.wakeword.speakers import Speaker, speakers
+from auralab.wakeword.speakers import Speaker, SpeakerDraw
 from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
 
 POSITIVE_STYLES = ("{}", "{}", "{}!", "{}?", "{}.")  # punctuation changes espeak's intonation
@@ -38,16 +38,10 @@ class SpeechJob:
     category: str
     split: str
     speaker: str
+    variant: str | None = None  # a generated voice's espeak-ng variant file
 
 
-def _speaker_pool(params: IngestParams) -> dict[str, list[Speaker]]:
-    pool: dict[str, list[Speaker]] = {"train": [], "validation": [], "test": []}
-    for speaker in speakers(params.speakers):
-        pool[speaker.split].append(speaker)
-    return pool
-
-
-def _job(
+def speech_job(
     rng: random.Random,
     clip_id: str,
     text: str,
@@ -66,6 +60,7 @@ def _job(
         category=category,
         split=speaker.split,
         speaker=speaker.speaker_id,
+        variant=speaker.definition,
     )
 
 
@@ -89,16 +84,17 @@ def adversarial_texts(params: IngestParams, rng: random.Random) -> list[str]:
 def plan_jobs(params: IngestParams) -> list[SpeechJob]:
     """Every speech clip to synthesize, deterministic in ``params.seed``."""
     rng = random.Random(params.seed)
-    pool = _speaker_pool(params)
-    everyone = sorted((s for split in pool.values() for s in split), key=lambda s: s.speaker_id)
+    voices = SpeakerDraw(params.speakers)
     phrase = params.phrase
     jobs: list[SpeechJob] = []
 
     def draw(n: int, label: int, category: str, texts: Sequence[str]) -> None:
         for i in range(n):
-            speaker = rng.choice(everyone)
+            speaker = voices.draw(rng)
             text = texts[i % len(texts)] if category != "positive" else rng.choice(texts)
-            jobs.append(_job(rng, f"{category}-{i:05d}", text, speaker, label, category, params))
+            jobs.append(
+                speech_job(rng, f"{category}-{i:05d}", text, speaker, label, category, params)
+            )
 
     draw(params.positives, 1, "positive", [s.format(phrase) for s in POSITIVE_STYLES])
     adversarial = adversarial_texts(params, rng)
@@ -111,7 +107,7 @@ def plan_jobs(params: IngestParams) -> list[SpeechJob]:
 
 def _synthesize(job: SpeechJob, sample_rate: int) -> np.ndarray:
     engine = espeak()
-    audio = engine.synthesize(job.text, job.voice, job.rate_wpm, job.pitch)
+    audio = engine.synthesize(job.text, job.voice, job.rate_wpm, job.pitch, job.variant)
     return resample(audio, engine.sample_rate, sample_rate)
 
 
