@@ -25,7 +25,7 @@ import numpy as np
 from auralab.core.errors import DataLoadError
 
 _AUDIO_OUTPUT_RETRIEVAL = 1  # samples come back through the synth callback
-_RATE, _PITCH, _RANGE = 1, 3, 4  # espeak_PARAMETER values
+_RATE, _VOLUME, _PITCH = 1, 2, 3  # espeak_PARAMETER values
 _PHONEME_INPUT = 0x100  # espeakPHONEMES: text may hold [[phonemes]]
 _CHARS_UTF8 = 1
 
@@ -138,11 +138,18 @@ class Espeak:
         return " ".join(p for p in parts if p)
 
     def synthesize(
-        self, text: str, voice: str, rate_wpm: int, pitch: int, variant: str | None = None
+        self,
+        text: str,
+        voice: str,
+        rate_wpm: int,
+        pitch: int,
+        variant: str | None = None,
+        volume: int = 100,
     ) -> np.ndarray:
         """Speak ``text`` (or ``[[phonemes]]``); returns float32 samples in [-1, 1].
 
-        ``variant``: the variant file of ``voice``'s ``+name`` part, for a generated voice.
+        ``variant``: the variant file of ``voice``'s ``+name`` part, for a generated voice;
+        ``volume``: espeak-ng's amplitude in percent (loud voices saturate 16-bit output at 100).
         """
         if variant is not None:
             _language, plus, name = voice.partition("+")
@@ -152,6 +159,7 @@ class Espeak:
         self.set_voice(voice)
         self._lib.espeak_SetParameter(_RATE, int(rate_wpm), 0)
         self._lib.espeak_SetParameter(_PITCH, int(pitch), 0)
+        self._lib.espeak_SetParameter(_VOLUME, int(volume), 0)
         self._chunks = []
         encoded = text.encode()
         status = self._lib.espeak_Synth(

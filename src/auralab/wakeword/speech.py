@@ -20,6 +20,7 @@ from auralab.wakeword.espeak import espeak
 from auralab.wakeword.params import IngestParams
 from auralab.wakeword.speakers import Speaker, SpeakerDraw
 from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
+from auralab.wakeword.voices import GENERATED_VOLUME
 
 POSITIVE_STYLES = ("{}", "{}", "{}!", "{}?", "{}.")  # punctuation changes espeak's intonation
 TRIM_DB = 40.0  # speech boundaries: frames within 40 dB of the clip's peak
@@ -39,6 +40,7 @@ class SpeechJob:
     split: str
     speaker: str
     variant: str | None = None  # a generated voice's espeak-ng variant file
+    volume: int = 100  # espeak-ng amplitude, percent
 
 
 def speech_job(
@@ -61,6 +63,7 @@ def speech_job(
         split=speaker.split,
         speaker=speaker.speaker_id,
         variant=speaker.definition,
+        volume=GENERATED_VOLUME if speaker.definition is not None else 100,
     )
 
 
@@ -107,7 +110,7 @@ def plan_jobs(params: IngestParams) -> list[SpeechJob]:
 
 def _synthesize(job: SpeechJob, sample_rate: int) -> np.ndarray:
     engine = espeak()
-    audio = engine.synthesize(job.text, job.voice, job.rate_wpm, job.pitch, job.variant)
+    audio = engine.synthesize(job.text, job.voice, job.rate_wpm, job.pitch, job.variant, job.volume)
     return resample(audio, engine.sample_rate, sample_rate)
 
 

@@ -23,6 +23,9 @@ GENERATED_PREFIX = "auralab-"  # no shipped variant starts with this
 _FORMANTS_SCALED = range(1, 6)  # F1..F5 follow the vocal tract; F0 (nasal) and F6-F8 vary freely
 _WHISPER_BREATH = (75, 75, 50, 40, 15, 10)  # espeak-ng's own whisper variant
 _BREATH_WIDTH = (150, 150, 200, 200, 400, 400)
+# espeak-ng amplitude (percent) for generated voices: strong formants with a high pitch (Klatt
+# especially) saturate espeak's 16-bit output at 100; levels are randomised by augmentation anyway.
+GENERATED_VOLUME = 50
 
 
 def variant_name(index: int) -> str:
