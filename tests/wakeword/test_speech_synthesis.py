@@ -76,10 +76,18 @@ def test_speakers_are_split_by_voice_variant():
 
 def test_generated_voices_are_deterministic_and_speak_differently():
     params = GeneratedVoiceParams(count=12, seed=5, whisper_share=0.5, breathy_share=0.0)
-    variants = generated_variants(params)
-    assert variants == generated_variants(params)
+    donors = {
+        "a": "name a\npitch 100 150\nformant 1 80 100 100\ntone 600 255 1200 200\n",
+        "b": "name b\n// a comment\nformant 1 120 90 80 70\necho 30 20\nklatt 3\n",
+    }
+    variants = generated_variants(params, donors)
+    assert variants == generated_variants(params, donors)
     assert len(set(variants.values())) == 12
     assert sum("breath " in text for text in variants.values()) >= 3  # whispered ones
+    assert any("tone 600 255 1200 200" in t and "echo 30 20" in t for t in variants.values())
+    for text in variants.values():  # F1 from a donor, scaled by the vocal tract
+        f1 = int(text.split("formant 1 ")[1].split()[0])
+        assert 80 * 0.85 - 1 <= f1 <= 120 * 1.18 + 1
     engine = espeak()
     name, text = next(iter(variants.items()))
     generated = engine.synthesize("hey aura", f"en-us+{name}", 160, 50, text)
@@ -100,6 +108,7 @@ def test_generated_speakers_only_train_and_leave_the_held_out_split_alone():
         languages=["en-us", "de"], generated=GeneratedVoiceParams(count=10, share=0.5)
     )
     assert {s.split for s in generated_speakers(params)} == {"train"}
+    assert generated_speakers(plain) == []
     assert len(generated_speakers(params)) == 20
     draws = [SpeakerDraw(params).draw(random.Random(i)) for i in range(400)]
     baseline = [SpeakerDraw(plain).draw(random.Random(i)) for i in range(400)]

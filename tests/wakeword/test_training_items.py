@@ -11,8 +11,20 @@ import torch
 from auralab.wakeword.backgrounds import coloured_noise
 from auralab.wakeword.clips import pack
 from auralab.wakeword.features import FeatureSpec
-from auralab.wakeword.params import load_wakeword_params
+from auralab.wakeword.params import SpecMaskParams, load_wakeword_params
+from auralab.wakeword.spec_augment import SpecMasks
 from auralab.wakeword.training import Objective, Teacher, TrainingData, TrainingItems
+
+
+class Linear(torch.nn.Module):
+    """A detector whose logit is ``scale`` x the window's mean feature."""
+
+    def __init__(self, scale: float) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scale * x.mean(dim=(1, 2))
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +64,6 @@ def test_a_fine_tune_continues_the_schedule_where_training_ended(setup):
 def test_distillation_mixes_labels_and_weighted_teachers():
     torch.manual_seed(0)
     features, labels = torch.randn(8, 5, 3), torch.tensor([1.0, 0.0] * 4)
-
-    class Linear(torch.nn.Module):
-        def __init__(self, scale: float) -> None:
-            super().__init__()
-            self.scale = scale
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.scale * x.mean(dim=(1, 2))
-
     student = Linear(1.0)
     plain, _ = Objective(pos_weight=2.0)(student, (features, labels))
     assert float(plain) == pytest.approx(
@@ -95,3 +98,26 @@ def test_a_checkpoint_resumes_only_with_the_same_teachers_and_starting_weights(s
     state = teacher.state_dict()
     tuned = fingerprint("sentry", data, params.sentry, params, [], state, first_epoch=9)
     assert tuned != fingerprint("sentry", data, params.sentry, params, [], state, first_epoch=0)
+    augment = load_wakeword_params().augment
+    masked = augment.model_copy(update={"spec_masks": SpecMaskParams(freq_masks=1, freq_width=3)})
+    assert fingerprint("sentry", data, params.sentry, params, augment=augment) != fingerprint(
+        "sentry", data, params.sentry, params, augment=masked
+    )
+
+
+def test_masks_apply_to_the_training_student_only():
+    torch.manual_seed(0)
+    student, teacher = Linear(1.0), Linear(1.0)
+    features, labels = torch.randn(16, 150, 40), (torch.rand(16) > 0.5).float()
+    masked = Objective(
+        1.0, [Teacher(teacher, 1.0)], 0.5, 2.0, SpecMasks(freq_masks=4, freq_width=10)
+    )
+    plain = Objective(1.0, [Teacher(teacher, 1.0)], 0.5, 2.0)
+    student.eval()
+    assert torch.equal(
+        masked(student, (features, labels))[0], plain(student, (features, labels))[0]
+    )
+    student.train()
+    assert not torch.equal(
+        masked(student, (features, labels))[0], plain(student, (features, labels))[0]
+    )

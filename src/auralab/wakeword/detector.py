@@ -30,6 +30,7 @@ def detector_config(kind: str, params: DetectorParams, spec: FeatureSpec) -> Det
         channels=tuple(params.channels),
         kernel_size=params.kernel_size,
         dropout=params.dropout,
+        architecture=params.architecture,
     )
 
 

@@ -5,7 +5,8 @@ Input is ``[B, T, M]`` natural-log mel power; output ``[B]`` logits of the wake-
 
 The sentry is a TC-ResNet-style stack of depthwise-separable 1-D convolutions over time (mel bins
 as channels): about 100k parameters and a few MFLOPs per window, so it can score every 80 ms hop
-on one core. The judge is a 2-D CNN over the time-frequency image, run only when the sentry fires.
+on one core. The judge, run only when the sentry fires, is a 2-D CNN over the time-frequency image
+by default, or a wider and deeper separable stack (``architecture: separable1d``).
 """
 
 from __future__ import annotations
@@ -19,18 +20,26 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 ModelKind = Literal["sentry", "judge"]
+Architecture = Literal["separable1d", "conv2d"]
 CLASSES = ("negative", "wakeword")
+DEFAULT_ARCHITECTURE: dict[str, Architecture] = {"sentry": "separable1d", "judge": "conv2d"}
 
 
 @dataclass(frozen=True)
 class DetectorConfig:
-    """Architecture of a sentry (``channels`` per 1-D block) or a judge (per 2-D stage)."""
+    """A detector: ``channels`` per 1-D block (``separable1d``, the sentry's default) or per 2-D
+    stage (``conv2d``, the judge's default); ``architecture`` None = the kind's default."""
 
     kind: ModelKind
     n_mels: int
     channels: tuple[int, ...] = field(default=(64, 64, 96, 96, 96, 96))
     kernel_size: int = 5
     dropout: float = 0.1
+    architecture: Architecture | None = None
+
+    @property
+    def resolved_architecture(self) -> Architecture:
+        return self.architecture or DEFAULT_ARCHITECTURE[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
@@ -59,8 +68,8 @@ class SeparableBlock(nn.Module):
         return torch.relu(self.drop(y) + self.skip(x))
 
 
-class Sentry(nn.Module):
-    """1-D separable conv stack with growing dilation, mean+max pooled over time."""
+class SeparableStack(nn.Module):
+    """1-D separable conv stack with growing dilation, mean+max pooled over time (the sentry)."""
 
     def __init__(self, config: DetectorConfig) -> None:
         super().__init__()
@@ -111,7 +120,7 @@ class ConvStage(nn.Module):
         return self.layers(x)
 
 
-class Judge(nn.Module):
+class Conv2dStack(nn.Module):
     """2-D CNN over the log-mel image, mean+max pooled, two-layer head."""
 
     def __init__(self, config: DetectorConfig) -> None:
@@ -141,7 +150,9 @@ class Judge(nn.Module):
 
 def build_detector(config: DetectorConfig) -> nn.Module:
     """A fresh sentry or judge."""
-    return Sentry(config) if config.kind == "sentry" else Judge(config)
+    if config.resolved_architecture == "separable1d":
+        return SeparableStack(config)
+    return Conv2dStack(config)
 
 
 def n_params(model: nn.Module) -> int:

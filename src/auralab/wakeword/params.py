@@ -24,29 +24,27 @@ class Range(StrictModel):
 
 
 class GeneratedVoiceParams(StrictModel):
-    """Random espeak-ng voice variants that speak training clips only (auralab/wakeword/voices.py)."""
+    """Voice variants recombined from the training variants, speaking training clips only
+    (auralab/wakeword/voices.py)."""
 
     count: int = Field(default=0, ge=0, le=999, description="generated variants; 0 = none")
     share: float = Field(
         default=0.5, ge=0, le=1, description="share of training clips spoken by them"
     )
     seed: int = 0
-    male_pitch_hz: Range = Range(low=60, high=140)
-    female_pitch_hz: Range = Range(low=140, high=280)
+    pitch_scale: Range = Range(low=0.8, high=1.25)
     tract_scale: Range = Field(
-        default=Range(low=0.82, high=1.22), description="formant frequency scale (F1..F5)"
+        default=Range(low=0.85, high=1.18), description="formant frequency scale (F1..F5)"
     )
     whisper_share: float = Field(default=0.1, ge=0, le=1, description="whispered phonation")
     breathy_share: float = Field(default=0.15, ge=0, le=1, description="breathy phonation")
-    echo_share: float = Field(default=0.15, ge=0, le=1)
-    klatt_share: float = Field(default=0.15, ge=0, le=1, description="Klatt synthesizer")
 
     @model_validator(mode="after")
     def _shares(self) -> Self:
         if self.whisper_share + self.breathy_share > 1:
             raise ValueError("whisper_share + breathy_share must be at most 1")
-        if not (self.male_pitch_hz.low >= 40 and self.female_pitch_hz.high <= 500):
-            raise ValueError("pitches must lie within 40..500 Hz")
+        if not (self.pitch_scale.low >= 0.3 and self.pitch_scale.high <= 3):
+            raise ValueError("pitch_scale must lie within 0.3..3")
         if not (self.tract_scale.low >= 0.5 and self.tract_scale.high <= 1.6):
             raise ValueError("tract_scale must lie within 0.5..1.6")
         return self
@@ -237,8 +235,18 @@ class ShiftParams(Probability):
     max_seconds: float = Field(ge=0, le=1)
 
 
+class SpecMaskParams(StrictModel):
+    """SpecAugment bands on the training features (auralab/wakeword/spec_augment.py); 0 = off."""
+
+    freq_masks: int = Field(default=0, ge=0, le=8)
+    freq_width: int = Field(default=0, ge=0, description="mel bins, at most")
+    time_masks: int = Field(default=0, ge=0, le=8)
+    time_width: int = Field(default=0, ge=0, description="frames (10 ms), at most")
+
+
 class AugmentParams(StrictModel):
-    """On-the-fly waveform augmentation (audiomentations) applied by the training dataset."""
+    """On-the-fly waveform augmentation (audiomentations) applied by the training dataset, then
+    SpecAugment masks on the features."""
 
     seed: int
     background: Probability
@@ -246,13 +254,18 @@ class AugmentParams(StrictModel):
     reverb: Probability
     gain: GainParams
     shift: ShiftParams
+    spec_masks: SpecMaskParams = SpecMaskParams()
     check_sample_size: int = Field(default=32, ge=1)
     check_epochs: list[int] = Field(default=[0, 3, 6], min_length=1)
 
 
 class DetectorParams(StrictModel):
-    """Architecture: ``channels`` per 1-D block (sentry) or per 2-D stage (judge)."""
+    """Architecture: ``channels`` per 1-D block (``separable1d``, the sentry's default) or per
+    2-D stage (``conv2d``, the judge's default)."""
 
+    architecture: Literal["separable1d", "conv2d"] | None = Field(
+        default=None, description="None = the model's default"
+    )
     channels: list[int] = Field(min_length=1)
     kernel_size: int = Field(default=5, ge=1, le=15)
     dropout: float = Field(default=0.1, ge=0, le=0.5)

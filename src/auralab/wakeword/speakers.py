@@ -37,12 +37,15 @@ class Speaker:
         return f"{self.language}+{self.variant}"
 
 
-def installed_variants() -> list[str]:
-    """Variant names shipped with espeakng-loader's data (``voices/!v``), sorted."""
+def _variant_folder() -> Path:
     import espeakng_loader
 
-    folder = Path(espeakng_loader.get_data_path()) / "voices" / "!v"
-    return sorted(p.name for p in folder.iterdir() if p.is_file())
+    return Path(espeakng_loader.get_data_path()) / "voices" / "!v"
+
+
+def installed_variants() -> list[str]:
+    """Variant names shipped with espeakng-loader's data (``voices/!v``), sorted."""
+    return sorted(p.name for p in _variant_folder().iterdir() if p.is_file())
 
 
 def variant_split(variant: str, params: SpeakerParams) -> str:
@@ -61,8 +64,17 @@ def speakers(params: SpeakerParams, variants: list[str] | None = None) -> list[S
 
 
 def generated_speakers(params: SpeakerParams) -> list[Speaker]:
-    """Every (language, generated variant) pair, all in the training split."""
-    variants = generated_variants(params.generated)
+    """Every (language, generated variant) pair, all in the training split; the variants
+    recombine the shipped training variants."""
+    if params.generated.count == 0:
+        return []
+    folder = _variant_folder()
+    donors = {
+        name: (folder / name).read_text(errors="replace")
+        for name in installed_variants()
+        if variant_split(name, params) == "train" and name not in set(params.exclude_variants)
+    }
+    variants = generated_variants(params.generated, donors)
     return [
         Speaker(language, name, "train", text)
         for language in params.languages

@@ -28,6 +28,7 @@ from auralab.wakeword.detector import detector_config
 from auralab.wakeword.features import FeatureSpec, log_mel
 from auralab.wakeword.models import build_detector
 from auralab.wakeword.params import AugmentParams, FitParams, TrainParams
+from auralab.wakeword.spec_augment import SpecMasks, mask_features
 
 BACKGROUND_GAIN_DB = (-20.0, 0.0)  # level of a background-only window relative to its source
 
@@ -138,12 +139,14 @@ class Teacher:
 class Objective:
     """Class-weighted binary cross-entropy, mixed with distillation from weighted teachers:
     ``(1 - alpha) * BCE(s, y) + alpha * T^2 * BCE(s / T, sum_k w_k sigmoid(t_k / T) / sum_k w_k)``.
+    A model in training mode sees its input through ``masks``; the teachers see it unmasked.
     """
 
     pos_weight: float = 1.0
     teachers: list[Teacher] = field(default_factory=list)
     alpha: float = 0.0
     temperature: float = 1.0
+    masks: SpecMasks = field(default_factory=SpecMasks)
 
     def labels_loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         weight = torch.tensor(self.pos_weight, device=logits.device)
@@ -153,7 +156,7 @@ class Objective:
         self, model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, int]:
         features, labels = batch
-        logits = model(features)
+        logits = model(mask_features(features, self.masks) if model.training else features)
         loss = self.labels_loss(logits, labels)
         if self.teachers and self.alpha > 0:
             t = self.temperature
@@ -201,9 +204,10 @@ def fingerprint(
     teachers: Sequence[Teacher] = (),
     initial_state: Mapping[str, torch.Tensor] | None = None,
     first_epoch: int = 0,
+    augment: AugmentParams | None = None,
 ) -> str:
-    """Identity of a training run's inputs (teachers' and starting weights included): resuming is
-    valid only when this matches."""
+    """Identity of a training run's inputs (teachers' and starting weights, augmentation
+    included): resuming is valid only when this matches."""
     identity = {
         "kind": kind,
         "windows": [len(data.windows), int(data.windows.audio[::997].astype(np.int64).sum())],
@@ -214,6 +218,7 @@ def fingerprint(
         "teachers": [[_weights_digest(t.model.state_dict()), t.weight] for t in teachers],
         "initial": _weights_digest(initial_state) if initial_state is not None else None,
         "first_epoch": first_epoch,
+        "augment": augment.model_dump(mode="json") if augment is not None else None,
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -255,7 +260,13 @@ def fit_detector(
         data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
     )
     alpha, temperature = distillation
-    objective = Objective(class_weight(train_params, items), list(teachers), alpha, temperature)
+    objective = Objective(
+        class_weight(train_params, items),
+        list(teachers),
+        alpha,
+        temperature,
+        SpecMasks(**augment.spec_masks.model_dump()),
+    )
     for teacher in teachers:
         teacher.model.to(device()).eval()
     steps_per_epoch = max(1, len(items) // train_params.batch_size)
@@ -311,7 +322,7 @@ def fit_detector(
         checkpoint_path,
         observer,
         stop_after,
-        fingerprint(kind, data, fit, train_params, teachers, initial_state, first_epoch),
+        fingerprint(kind, data, fit, train_params, teachers, initial_state, first_epoch, augment),
     )
     model.load_state_dict(result.best_state)
     return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))

@@ -1,13 +1,12 @@
-"""Generated espeak-ng voice variants: more training voices than the ~100 that ship.
+"""Generated espeak-ng voice variants: more training voices than the ~80 that ship for training.
 
 A detector trained on a few dozen fixed synthetic voices learns those voices; a held-out voice
-whose pitch, vocal tract or phonation lies outside them (a whisper, a breathy or a very high
-voice) is then missed. Each generated variant is an espeak-ng variant file (the format of
-``espeak-ng-data/voices/!v/*``) drawn at random: base pitch and range, formant frequencies scaled
-as by a longer or shorter vocal tract, formant heights and widths, voicing and breath noise
-(whispered and breathy phonation), roughness, flutter, consonant strength, an optional echo and,
-sometimes, the Klatt synthesizer. Generated voices speak training clips only; the held-out test
-voices stay the shipped ones, never heard in training.
+whose pitch, formants, spectral tone or phonation lie outside them is then missed. Each generated
+variant recombines the training variants (the shipped ``voices/!v`` files of the training split,
+never a validation or test one): every trait (pitch, each of the nine formants, tone, echo,
+voicing, roughness, flutter, consonants, stress, intonation, the Klatt synthesizer) comes from a
+donor drawn at random, then the pitch is scaled, formants F1..F5 are scaled together as by a
+longer or shorter vocal tract, and a share of voices is made breathy or whispered.
 
 Written by hand: no library generates espeak-ng voices; the file format is espeak-ng's
 (docs/voices.md in espeak-ng).
@@ -16,31 +15,63 @@ Written by hand: no library generates espeak-ng voices; the file format is espea
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Mapping
 
 from auralab.wakeword.params import GeneratedVoiceParams
 
 GENERATED_PREFIX = "auralab-"  # no shipped variant starts with this
-_FORMANTS_SCALED = range(1, 6)  # F1..F5 follow the vocal tract; F0 (nasal) and F6-F8 vary freely
-_WHISPER_BREATH = (75, 75, 50, 40, 15, 10)  # espeak-ng's own whisper variant
-_BREATH_WIDTH = (150, 150, 200, 200, 400, 400)
 # espeak-ng amplitude (percent) for generated voices: strong formants with a high pitch (Klatt
 # especially) saturate espeak's 16-bit output at 100; levels are randomised by augmentation anyway.
 GENERATED_VOLUME = 50
+TRAITS = (
+    "pitch",
+    *(f"formant {n}" for n in range(9)),
+    "tone",
+    "echo",
+    "voicing",
+    "roughness",
+    "flutter",
+    "consonants",
+    "intonation",
+    "stressAdd",
+    "stressAmp",
+    "stressLength",
+    "klatt",
+)
+_TRACT_FORMANTS = range(1, 6)  # F1..F5 follow the vocal tract length
+_WHISPER_BREATH = (75, 75, 50, 40, 15, 10)  # espeak-ng's own whisper variant
+_BREATH_WIDTH = (150, 150, 200, 200, 400, 400)
 
 
 def variant_name(index: int) -> str:
     return f"{GENERATED_PREFIX}{index:03d}"
 
 
-def _phonation(rng: random.Random, params: GeneratedVoiceParams) -> list[str]:
-    """Voicing and breath lines: modal, breathy or whispered."""
+def variant_traits(text: str) -> dict[str, list[str]]:
+    """A variant file's lines by trait (``formant 3`` is one trait): values as strings."""
+    traits: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        line = raw.split("//")[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        key, *values = line.split()
+        if key == "formant" and values and values[0].isdigit():
+            key, values = f"formant {values[0]}", values[1:]
+        if key in TRAITS and values and all(re.fullmatch(r"-?\d+", v) for v in values):
+            traits[key] = values
+    return traits
+
+
+def _phonation(rng: random.Random, params: GeneratedVoiceParams) -> list[str] | None:
+    """Voicing and breath lines for a breathy or whispered voice; None keeps the donor's."""
     draw = rng.random()
     if draw < params.whisper_share:
         voicing, breath = rng.randint(10, 30), rng.uniform(0.8, 1.1)
     elif draw < params.whisper_share + params.breathy_share:
         voicing, breath = rng.randint(35, 80), rng.uniform(0.2, 0.6)
     else:
-        return [f"voicing {rng.randint(80, 170)}"]
+        return None
     return [
         f"voicing {voicing}",
         "breath " + " ".join(str(round(b * breath)) for b in _WHISPER_BREATH),
@@ -48,41 +79,42 @@ def _phonation(rng: random.Random, params: GeneratedVoiceParams) -> list[str]:
     ]
 
 
-def generated_variant(name: str, rng: random.Random, params: GeneratedVoiceParams) -> str:
-    """One random espeak-ng variant file's text."""
-    female = rng.random() < 0.5
-    pitch = params.female_pitch_hz if female else params.male_pitch_hz
-    base = rng.uniform(pitch.low, pitch.high)
-    top = base * rng.uniform(1.15, 1.9)
+def generated_variant(
+    name: str,
+    rng: random.Random,
+    params: GeneratedVoiceParams,
+    donors: list[dict[str, list[str]]],
+) -> str:
+    """One variant file's text: each trait from a random donor, then scaled."""
+    pitch_scale = rng.uniform(params.pitch_scale.low, params.pitch_scale.high)
     tract = rng.uniform(params.tract_scale.low, params.tract_scale.high)
-    lines = [
-        "language variant",
-        f"name {name}",
-        f"gender {'female' if female else 'male'}",
-        f"pitch {round(base)} {round(top)}",
-    ]
-    for n in range(9):
-        jitter = rng.uniform(0.93, 1.07) if n in _FORMANTS_SCALED else rng.uniform(0.85, 1.15)
-        frequency = 100 * (tract if n in _FORMANTS_SCALED else 1.0) * jitter
-        height, width = rng.randint(55, 125), rng.randint(70, 150)
-        lines.append(f"formant {n} {round(frequency)} {height} {width}")
-    lines += _phonation(rng, params)
-    lines += [
-        f"roughness {rng.randint(0, 6)}",
-        f"flutter {rng.randint(0, 40)}",
-        f"consonants {rng.randint(70, 140)}",
-    ]
-    if rng.random() < params.echo_share:
-        lines.append(f"echo {rng.randint(10, 60)} {rng.randint(5, 30)}")
-    if rng.random() < params.klatt_share:
-        lines.append(f"klatt {rng.randint(1, 6)}")
+    lines = ["language variant", f"name {name}"]
+    phonation = _phonation(rng, params)
+    for trait in TRAITS:
+        values = rng.choice(donors).get(trait)
+        if trait == "pitch":
+            base, top = (int(v) for v in (values or ["82", "118"])[:2])  # espeak's default
+            lines.append(f"pitch {round(base * pitch_scale)} {round(max(base, top) * pitch_scale)}")
+        elif trait.startswith("formant"):
+            n = int(trait.split()[1])
+            frequency, height, width = (int(v) for v in [*(values or []), "100", "100", "100"][:3])
+            scale = tract if n in _TRACT_FORMANTS else 1.0
+            lines.append(f"{trait} {max(1, round(frequency * scale))} {height} {width}")
+        elif trait == "voicing" and phonation is not None:
+            lines += phonation
+        elif values:
+            lines.append(f"{trait} {' '.join(values)}")
     return "\n".join(lines) + "\n"
 
 
-def generated_variants(params: GeneratedVoiceParams) -> dict[str, str]:
-    """``params.count`` variants by name, deterministic in ``params.seed``."""
+def generated_variants(params: GeneratedVoiceParams, donors: Mapping[str, str]) -> dict[str, str]:
+    """``params.count`` variants by name from the ``donors`` variant files (name -> text),
+    deterministic in ``params.seed`` and the donors."""
+    if params.count and not donors:
+        raise ValueError("generated voices need at least one donor variant")
     rng = random.Random(params.seed)
+    traits = [variant_traits(donors[name]) for name in sorted(donors)]
     return {
-        variant_name(i): generated_variant(variant_name(i), rng, params)
+        variant_name(i): generated_variant(variant_name(i), rng, params, traits)
         for i in range(params.count)
     }
