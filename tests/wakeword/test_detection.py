@@ -123,3 +123,18 @@ def test_an_unreachable_judge_retries_then_applies_the_policy(policy, accepted):
     verdict = client.judge(np.zeros((148, 40), np.float32))
     assert verdict.reachable is False and verdict.attempts == 3
     assert verdict.accepted is accepted and verdict.score is None
+
+
+@pytest.mark.parametrize("architecture", ["separable1d", "conv2d"])
+def test_window_mean_norm_ignores_a_fixed_spectral_colouring(architecture):
+    torch.manual_seed(0)
+    config = DetectorConfig("judge", 40, (8, 8), 3, 0.0, architecture, window_mean_norm=True)
+    model = build_detector(config).eval()
+    windows = torch.randn(4, 148, 40)
+    colouring = torch.linspace(-3, 3, 40)  # a per-bin gain in log-mel: an EQ, a timbre
+    with torch.no_grad():
+        torch.testing.assert_close(model(windows + colouring), model(windows), atol=1e-4, rtol=0)
+        plain = build_detector(DetectorConfig("judge", 40, (8, 8), 3, 0.0, architecture)).eval()
+        assert not torch.allclose(plain(windows + colouring), plain(windows), atol=1e-3)
+    _, difference = to_onnx(model, 148, 40)
+    assert difference <= 1e-4

@@ -31,6 +31,7 @@ def detector_config(kind: str, params: DetectorParams, spec: FeatureSpec) -> Det
         kernel_size=params.kernel_size,
         dropout=params.dropout,
         architecture=params.architecture,
+        window_mean_norm=params.window_mean_norm,
     )
 
 

@@ -36,6 +36,7 @@ class DetectorConfig:
     kernel_size: int = 5
     dropout: float = 0.1
     architecture: Architecture | None = None
+    window_mean_norm: bool = False  # subtract each mel bin's mean over the window first
 
     @property
     def resolved_architecture(self) -> Architecture:
@@ -49,6 +50,16 @@ class DetectorConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> DetectorConfig:
         return cls(**{**values, "channels": tuple(values["channels"])})
+
+
+def normalized_input(features: torch.Tensor, config: DetectorConfig) -> torch.Tensor:
+    """``[B, T, M]`` log-mel, with each mel bin's mean over the window removed when
+    ``config.window_mean_norm``: a fixed spectral colouring (a voice's timbre, a microphone, an EQ)
+    is a constant per bin in log-mel, so this removes it; the window is what a streaming detector
+    holds, so offline and streaming scores stay equal."""
+    if not config.window_mean_norm:
+        return features
+    return features - features.mean(dim=1, keepdim=True)
 
 
 class SeparableBlock(nn.Module):
@@ -90,6 +101,7 @@ class SeparableStack(nn.Module):
         self.head = nn.Linear(2 * widths[-1], 1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        features = normalized_input(features, self.config)
         x = self.stem(self.input_norm(features.transpose(1, 2)))
         for block in self.blocks:
             if self.gradient_checkpointing and self.training:
@@ -138,6 +150,7 @@ class Conv2dStack(nn.Module):
         )
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        features = normalized_input(features, self.config)
         x = self.input_norm(features.unsqueeze(1))
         for stage in self.stages:
             if self.gradient_checkpointing and self.training:

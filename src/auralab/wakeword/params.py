@@ -267,6 +267,9 @@ class DetectorParams(StrictModel):
         default=None, description="None = the model's default"
     )
     channels: list[int] = Field(min_length=1)
+    window_mean_norm: bool = Field(
+        default=False, description="remove each mel bin's mean over the window (timbre, channel)"
+    )
     kernel_size: int = Field(default=5, ge=1, le=15)
     dropout: float = Field(default=0.1, ge=0, le=0.5)
 

@@ -298,6 +298,8 @@ def _fine_tune(
     data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
     config = unmined["config"]  # the model's own architecture (a sweep may have changed it)
     model = DetectorParams(
+        architecture=config.get("architecture"),
+        window_mean_norm=config.get("window_mean_norm", False),
         channels=list(config["channels"]),
         kernel_size=config["kernel_size"],
         dropout=config["dropout"],
