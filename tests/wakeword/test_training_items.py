@@ -13,7 +13,13 @@ from auralab.wakeword.clips import pack
 from auralab.wakeword.features import FeatureSpec
 from auralab.wakeword.params import SpecMaskParams, load_wakeword_params
 from auralab.wakeword.spec_augment import SpecMasks
-from auralab.wakeword.training import Objective, Teacher, TrainingData, TrainingItems
+from auralab.wakeword.training import (
+    Objective,
+    Teacher,
+    TrainingData,
+    TrainingItems,
+    intra_op_threads,
+)
 
 
 class Linear(torch.nn.Module):
@@ -121,3 +127,16 @@ def test_masks_apply_to_the_training_student_only():
     assert not torch.equal(
         masked(student, (features, labels))[0], plain(student, (features, labels))[0]
     )
+
+
+def test_training_beside_workers_gives_the_threads_back():
+    original = torch.get_num_threads()
+    torch.set_num_threads(2)
+    before = torch.get_num_threads()
+    with intra_op_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError), intra_op_threads(1):
+        raise RuntimeError("a failed epoch")
+    assert torch.get_num_threads() == before
+    torch.set_num_threads(original)

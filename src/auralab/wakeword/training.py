@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,6 +224,19 @@ def fingerprint(
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
 
 
+@contextmanager
+def intra_op_threads(n: int | None) -> Iterator[None]:
+    """Torch's intra-op thread count set to ``n`` inside the block and restored after it (None:
+    unchanged), so training beside DataLoader workers leaves later work its threads."""
+    previous = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 def fit_detector(
     kind: str,
     data: TrainingData,
@@ -248,81 +262,85 @@ def fit_detector(
     ``first_epoch`` continues the SNR schedule (and the augmentation seeds) from that epoch.
     """
     torch.manual_seed(train_params.seed)
+    threads = None
     if train_params.num_workers > 0 and device().type == "cpu":
         # Workers augment and featurize on their own cores; more intra-op threads here only
         # compete with them.
-        torch.set_num_threads(max(1, (os.cpu_count() or 2) - train_params.num_workers))
-    model = build_detector(detector_config(kind, fit.model, spec))
-    if initial_state is not None:
-        model.load_state_dict(initial_state)
-    model = model.to(device())
-    items = TrainingItems(
-        data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
-    )
-    alpha, temperature = distillation
-    objective = Objective(
-        class_weight(train_params, items),
-        list(teachers),
-        alpha,
-        temperature,
-        SpecMasks(**augment.spec_masks.model_dump()),
-    )
-    for teacher in teachers:
-        teacher.model.to(device()).eval()
-    steps_per_epoch = max(1, len(items) // train_params.batch_size)
-    val_features = torch.from_numpy(validation[0])
-    val_labels = torch.from_numpy(validation[1].astype(np.float32))
-
-    def evaluate(m: nn.Module) -> float:
-        total = 0.0
-        for start in range(0, len(val_labels), 256):
-            x = val_features[start : start + 256].to(device())
-            y = val_labels[start : start + 256].to(device())
-            total += float(objective.labels_loss(m(x), y)) * len(y)
-        return total / max(len(val_labels), 1)
-
-    def batches(
-        start: DataPosition | None,
-    ) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], DataPosition]]:
-        loader = epoch_loader(
-            items,
-            _collate,
-            train_params.batch_size,
-            train_params.seed,
-            start,
-            train_params.num_workers,
-            train_params.prefetch_factor,
+        threads = max(1, (os.cpu_count() or 2) - train_params.num_workers)
+    with intra_op_threads(threads):
+        model = build_detector(detector_config(kind, fit.model, spec))
+        if initial_state is not None:
+            model.load_state_dict(initial_state)
+        model = model.to(device())
+        items = TrainingItems(
+            data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
         )
-        epoch = -1
-        for (features, labels), position in loader:
-            if position[0] != epoch and on_epoch is not None:
-                on_epoch(first_epoch + position[0])
-            epoch = position[0]
-            yield (features.to(device()), labels.to(device())), position
+        alpha, temperature = distillation
+        objective = Objective(
+            class_weight(train_params, items),
+            list(teachers),
+            alpha,
+            temperature,
+            SpecMasks(**augment.spec_masks.model_dump()),
+        )
+        for teacher in teachers:
+            teacher.model.to(device()).eval()
+        steps_per_epoch = max(1, len(items) // train_params.batch_size)
+        val_features = torch.from_numpy(validation[0])
+        val_labels = torch.from_numpy(validation[1].astype(np.float32))
 
-    config = LoopConfig(
-        max_steps=fit.epochs * steps_per_epoch,
-        lr=fit.lr,
-        min_lr_ratio=fit.min_lr_ratio,
-        warmup_steps=min(fit.warmup_steps, steps_per_epoch),
-        weight_decay=fit.weight_decay,
-        eval_every=steps_per_epoch,
-        checkpoint_every=steps_per_epoch,
-        patience=fit.patience,
-        compile=train_params.compile,
-        gradient_checkpointing=train_params.gradient_checkpointing,
-        seed=train_params.seed,
-    )
-    result = train(
-        model,
-        objective,
-        batches,
-        evaluate,
-        config,
-        checkpoint_path,
-        observer,
-        stop_after,
-        fingerprint(kind, data, fit, train_params, teachers, initial_state, first_epoch, augment),
-    )
-    model.load_state_dict(result.best_state)
-    return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))
+        def evaluate(m: nn.Module) -> float:
+            total = 0.0
+            for start in range(0, len(val_labels), 256):
+                x = val_features[start : start + 256].to(device())
+                y = val_labels[start : start + 256].to(device())
+                total += float(objective.labels_loss(m(x), y)) * len(y)
+            return total / max(len(val_labels), 1)
+
+        def batches(
+            start: DataPosition | None,
+        ) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], DataPosition]]:
+            loader = epoch_loader(
+                items,
+                _collate,
+                train_params.batch_size,
+                train_params.seed,
+                start,
+                train_params.num_workers,
+                train_params.prefetch_factor,
+            )
+            epoch = -1
+            for (features, labels), position in loader:
+                if position[0] != epoch and on_epoch is not None:
+                    on_epoch(first_epoch + position[0])
+                epoch = position[0]
+                yield (features.to(device()), labels.to(device())), position
+
+        config = LoopConfig(
+            max_steps=fit.epochs * steps_per_epoch,
+            lr=fit.lr,
+            min_lr_ratio=fit.min_lr_ratio,
+            warmup_steps=min(fit.warmup_steps, steps_per_epoch),
+            weight_decay=fit.weight_decay,
+            eval_every=steps_per_epoch,
+            checkpoint_every=steps_per_epoch,
+            patience=fit.patience,
+            compile=train_params.compile,
+            gradient_checkpointing=train_params.gradient_checkpointing,
+            seed=train_params.seed,
+        )
+        result = train(
+            model,
+            objective,
+            batches,
+            evaluate,
+            config,
+            checkpoint_path,
+            observer,
+            stop_after,
+            fingerprint(
+                kind, data, fit, train_params, teachers, initial_state, first_epoch, augment
+            ),
+        )
+        model.load_state_dict(result.best_state)
+        return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))
