@@ -3,13 +3,17 @@ judge client's policy when the service is down."""
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from auralab.core.errors import TeacherError
-from auralab.wakeword.cascade import fused_score
+from auralab.wakeword.cascade import fused_score, lookahead_windows, peak_score
 from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
 from auralab.wakeword.evaluation import ScoredSet, equal_frr_comparison, frr, threshold_at_frr
 from auralab.wakeword.features import FeatureSpec
@@ -73,6 +77,47 @@ def test_detectors_are_compared_at_the_same_false_reject_rate():
 def test_the_cascade_decides_on_the_judge_or_the_mean_of_both():
     assert fused_score(0.9, 0.3, "judge") == 0.3
     assert fused_score(0.9, 0.3, "mean") == pytest.approx(0.6)
+
+
+def test_a_trigger_carries_the_windows_and_peak_of_the_hops_after_it():
+    features = np.arange(60, dtype=np.float32).reshape(30, 2)  # 30 frames
+    windows = lookahead_windows(features, hop=1, hop_frames=4, window_frames=10, lookahead_hops=6)
+    assert windows.shape == (5, 10, 2)  # hops 1..5 fit (frames 4..30); hops 6 and 7 do not
+    np.testing.assert_array_equal(windows[2], features[12:22])
+    assert lookahead_windows(features, 1, 4, 10, lookahead_hops=0).shape == (1, 10, 2)
+    smoothed = np.array([0.1, 0.6, 0.7, 0.95, 0.4, 0.2])
+    assert peak_score(smoothed, 1, 0) == 0.6 and peak_score(smoothed, 1, 2) == 0.95
+    assert peak_score(smoothed, 4, 6) == 0.4
+
+
+def test_the_judge_scores_a_triggers_windows_in_one_request_and_keeps_the_highest():
+    requests_seen = []
+
+    class Judge(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            windows = np.asarray(body["inputs"])
+            requests_seen.append(windows.shape)
+            reply = json.dumps({"predictions": windows.mean(axis=(1, 2)).tolist()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Judge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = JudgeClient(f"http://127.0.0.1:{server.server_port}", 0.5)
+        windows = np.stack([np.full((148, 40), v, np.float32) for v in (0.2, 0.7, 0.4)])
+        verdict = client.judge(windows)
+        assert requests_seen == [(3, 148, 40)]
+        assert verdict.score == pytest.approx(0.7) and verdict.accepted
+        assert client.judge(windows[0]).score == pytest.approx(0.2)  # one [frames, mels] window
+    finally:
+        server.shutdown()
 
 
 def test_the_sentry_is_about_100k_parameters():

@@ -1,5 +1,11 @@
-"""Sentry then judge: each sentry event sends its window to the judge service; the event stands only
+"""Sentry then judge: each sentry event sends its windows to the judge service; the event stands only
 if the judge accepts it. A sentry event the judge rejects still starts a refractory period.
+
+The sentry fires at the first hop over its (loose) threshold, often before the phrase has ended in
+its window. So a trigger waits ``lookahead_hops`` more hops and carries the sentry's peak smoothed
+score over them and the windows of every one of those hops; the judge's score is its highest over
+those windows. On the evaluation audio this more than halves the cascade's misses at equal false
+accepts, for a decision ``lookahead_hops`` x 80 ms later.
 
 The decision score is the judge's probability (``fusion="judge"``) or the mean of the sentry's
 smoothed score and the judge's (``fusion="mean"``): the two models err on different windows, so
@@ -22,8 +28,23 @@ from auralab.wakeword.scoring import EventRule, event_hops, smooth
 @dataclass
 class Trigger:
     positive_stream: int | None  # index of the test positive it belongs to; None on negatives
-    window: np.ndarray  # [frames, n_mels]
-    sentry_score: float  # the smoothed sentry score that fired
+    windows: np.ndarray  # [1 + lookahead hops, frames, n_mels]: the firing hop's window and after
+    sentry_score: float  # the peak smoothed sentry score over those hops
+
+
+def lookahead_windows(
+    features: np.ndarray, hop: int, hop_frames: int, window_frames: int, lookahead_hops: int
+) -> np.ndarray:
+    """``[k, window_frames, n_mels]``: the windows of ``hop`` and of up to ``lookahead_hops`` hops
+    after it that lie inside ``features`` ``[frames, n_mels]`` (the first one always)."""
+    starts = [(hop + k) * hop_frames for k in range(lookahead_hops + 1)]
+    inside = [s for s in starts if s + window_frames <= len(features)] or starts[:1]
+    return np.stack([features[s : s + window_frames] for s in inside]).astype(np.float32)
+
+
+def peak_score(smoothed: np.ndarray, hop: int, lookahead_hops: int) -> float:
+    """The highest smoothed score from ``hop`` through ``lookahead_hops`` hops after it."""
+    return float(np.max(smoothed[hop : hop + lookahead_hops + 1]))
 
 
 def fused_score(sentry_score: float, judge_score: float, fusion: str) -> float:
@@ -38,27 +59,31 @@ def triggers(
     spec: FeatureSpec,
     rule: EventRule,
     threshold: float,
+    lookahead_hops: int = 0,
 ) -> list[Trigger]:
-    """The windows of every sentry event at ``threshold`` on the negatives and on test positives."""
+    """Every sentry event at ``threshold`` on the negatives and on test positives, with the windows
+    and peak score of its hop and the ``lookahead_hops`` after it."""
     out: list[Trigger] = []
     refractory = rule.refractory_hops(spec)
+
+    def trigger(
+        stream: int | None, features: np.ndarray, smoothed: np.ndarray, hop: int
+    ) -> Trigger:
+        windows = lookahead_windows(
+            features, hop, rule.hop_frames, spec.window_frames, lookahead_hops
+        )
+        return Trigger(stream, windows, peak_score(smoothed, hop, lookahead_hops))
+
     for name, smoothed in zip(sorted(longform), scored.negatives.smoothed, strict=True):
         hops = event_hops(smoothed, threshold, refractory)
         if len(hops):
             features = log_mel(longform[name], spec)
-            for hop in hops:
-                start = int(hop) * rule.hop_frames
-                window = features[start : start + spec.window_frames]
-                out.append(Trigger(None, window, float(smoothed[hop])))
+            out.extend(trigger(None, features, smoothed, int(hop)) for hop in hops)
     positives = np.flatnonzero(scored.streams["label"].to_numpy() == 1)
     for index in positives:
         smoothed = smooth(scored.stream_scores[index], rule.smoothing_hops)
         for hop in event_hops(smoothed, threshold, refractory):
-            start = int(hop) * rule.hop_frames
-            window = stream_features[index, start : start + spec.window_frames]
-            out.append(
-                Trigger(int(index), np.asarray(window, dtype=np.float32), float(smoothed[hop]))
-            )
+            out.append(trigger(int(index), stream_features[index], smoothed, int(hop)))
     return out
 
 
@@ -75,7 +100,7 @@ def evaluate_cascade(
     ``fa_per_hour``; the first is the operating point) pick the strictest judge threshold that keeps
     the cascade's FRR at the reference's and report the cascade's FA/h there: the cascade against
     the sentry alone at the same FRR. Also the added latency per trigger."""
-    verdicts = [client.judge(t.window) for t in found]
+    verdicts = [client.judge(t.windows) for t in found]
     fallback = np.inf if on_unreachable == "accept" else -np.inf
     scores = np.array(
         [

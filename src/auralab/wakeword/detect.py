@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from auralab.wakeword.audio import decode
-from auralab.wakeword.cascade import fused_score
-from auralab.wakeword.features import FeatureSpec
+from auralab.wakeword.cascade import fused_score, lookahead_windows, peak_score
+from auralab.wakeword.features import FeatureSpec, log_mel
 from auralab.wakeword.onnx_export import onnx_session
-from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.scoring import EventRule, smooth
 from auralab.wakeword.streaming import Detection, StreamingDetector, detect_events
 
 
@@ -30,11 +30,12 @@ class Detector:
     rule: EventRule
     threshold: float
     fusion: str = "judge"  # a judge's threshold applies to this score (auralab.wakeword.cascade)
+    lookahead_hops: int = 0  # a judge also scores this many hops after the sentry fires
 
-    def score(self, window: np.ndarray) -> float:
-        return float(
-            self.session.run(["probability"], {"features": window.astype(np.float32)})[0][0]
-        )
+    def score(self, windows: np.ndarray) -> float:
+        """The highest probability over ``[k, frames, n_mels]`` windows."""
+        (probability,) = self.session.run(["probability"], {"features": windows.astype(np.float32)})
+        return float(np.max(probability))
 
 
 def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | None) -> Detector:
@@ -48,6 +49,7 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         EventRule(hop, int(rule["smoothing_hops"]), float(rule["refractory_seconds"])),
         float(metadata["threshold"] if threshold is None else threshold),
         str(metadata.get("fusion", "judge")),
+        int(metadata.get("lookahead_hops", 0)),
     )
 
 
@@ -77,6 +79,7 @@ def local_detector(
         if kind == "sentry"
         else cascade.get("judge_threshold", 0.5),
         "fusion": "judge" if kind == "sentry" else cascade.get("fusion", "judge"),
+        "lookahead_hops": 0 if kind == "sentry" else cascade.get("lookahead_hops", 0),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
 
@@ -92,16 +95,18 @@ def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> 
     detections = detect_events(scores, sentry.rule, sentry.spec, sentry.threshold)
     if judge is None:
         return detections
-    from auralab.wakeword.features import log_mel
-
     features = log_mel(audio, sentry.spec)
+    smoothed = smooth(np.asarray(scores, dtype=np.float64), sentry.rule.smoothing_hops)
+    hop_seconds = sentry.rule.hop_seconds(sentry.spec)
+    window_seconds = sentry.spec.window_samples / sentry.spec.sample_rate
     kept = []
-    for detection in detections:
-        end = round(detection.time_seconds * sentry.spec.sample_rate / sentry.spec.hop_length)
-        window = features[max(0, end - sentry.spec.window_frames) : end]
-        if len(window) < sentry.spec.window_frames:
-            continue
-        detection.judge_score = judge.score(window[None])
-        if fused_score(detection.score, detection.judge_score, judge.fusion) >= judge.threshold:
+    for detection in detections:  # as the cascade evaluation does (auralab.wakeword.cascade)
+        hop = round((detection.time_seconds - window_seconds) / hop_seconds)
+        windows = lookahead_windows(
+            features, hop, sentry.hop_frames, sentry.spec.window_frames, judge.lookahead_hops
+        )
+        detection.judge_score = judge.score(windows)
+        sentry_peak = peak_score(smoothed, hop, judge.lookahead_hops)
+        if fused_score(sentry_peak, detection.judge_score, judge.fusion) >= judge.threshold:
             kept.append(detection)
     return kept

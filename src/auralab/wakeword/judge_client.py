@@ -42,23 +42,25 @@ class JudgeClient:
         self.backoff, self.on_unreachable = backoff_seconds, on_unreachable
         self.session = requests.Session()
 
-    def score(self, window: np.ndarray) -> tuple[float | None, int]:
-        """The judge's probability for one [frames, n_mels] window (None if unreachable)."""
-        body = {"inputs": np.asarray(window, dtype=np.float32)[None].tolist()}
+    def score(self, windows: np.ndarray) -> tuple[float | None, int]:
+        """The judge's highest probability over ``[frames, n_mels]`` or ``[k, frames, n_mels]``
+        windows, in one request (None if unreachable)."""
+        batch = np.asarray(windows, dtype=np.float32)
+        body = {"inputs": (batch[None] if batch.ndim == 2 else batch).tolist()}
         for attempt in range(1, self.retries + 2):
             try:
                 response = self.session.post(self.endpoint, json=body, timeout=self.timeout)
                 response.raise_for_status()
-                return float(np.ravel(response.json()["predictions"])[0]), attempt
+                return float(np.max(response.json()["predictions"])), attempt
             except (requests.RequestException, KeyError, ValueError) as error:
                 log.warning("judge call failed", attempt=attempt, error=str(error)[:200])
                 if attempt <= self.retries:
                     time.sleep(self.backoff * 2 ** (attempt - 1))
         return None, self.retries + 1
 
-    def judge(self, window: np.ndarray) -> Verdict:
+    def judge(self, windows: np.ndarray) -> Verdict:
         began = time.perf_counter()
-        score, attempts = self.score(window)
+        score, attempts = self.score(windows)
         seconds = time.perf_counter() - began
         if score is None:
             return Verdict(self.on_unreachable == "accept", None, False, attempts, seconds)

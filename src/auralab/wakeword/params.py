@@ -396,6 +396,13 @@ class CascadeParams(StrictModel):
         description="the sentry's (looser) operating point inside the cascade; above every"
         " comparison rate",
     )
+    lookahead_hops: int = Field(
+        default=6,
+        ge=0,
+        le=25,
+        description="hops after the sentry fires whose windows the judge also scores (its highest"
+        " counts, and the sentry's peak): the decision comes this many x 80 ms later",
+    )
 
 
 class EvaluateParams(StrictModel):

@@ -155,7 +155,7 @@ def evaluate_cascade_node(
     test = (evaluation_features.table["split"] == "test").to_numpy()
     streams = np.asarray(evaluation_features.features[test], dtype=np.float32)
     sentry_threshold = scored.negatives.threshold_for(c.sentry_fa_per_hour)
-    found = triggers(scored, audio, streams, spec, rule, sentry_threshold)
+    found = triggers(scored, audio, streams, spec, rule, sentry_threshold, c.lookahead_hops)
     # The sentry alone at the operating rate, then at each comparison rate.
     levels = [p.operating_fa_per_hour, *p.comparison_fa_per_hour]
     references = [
@@ -186,6 +186,8 @@ def evaluate_cascade_node(
             save_local(onnx_path, Path(folder) / "judge", example, {"feature_spec": spec.as_dict()})
             with serve_model(Path(folder) / "judge") as url:
                 report = run(url) | {"judge_url": "local mlflow models serve"}
+    report["lookahead_hops"] = c.lookahead_hops
+    report["decision_delay_ms"] = c.lookahead_hops * rule.hop_seconds(spec) * 1000
     numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
     for level, row in zip(levels[1:], report["comparisons"][1:], strict=True):
         numbers[f"fa_per_hour_at_sentry_frr_of_{level:g}_fa_per_hour"] = row["cascade_fa_per_hour"]

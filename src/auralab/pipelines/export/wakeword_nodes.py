@@ -93,6 +93,7 @@ def export_detectors(
             }
             if name == "judge":  # the threshold applies to the cascade's fused score
                 metadata["fusion"] = cascade_report.get("fusion", "judge")
+                metadata["lookahead_hops"] = cascade_report.get("lookahead_hops", 0)
             if mlflow.active_run():
                 entry["registered"] = log_and_register(
                     path, REGISTERED[name], windows[:1], metadata
