@@ -128,7 +128,11 @@ def compose(
             )
             used[kind] += seconds
             t += seconds
-        chunk = np.concatenate(parts)[: int(length * sample_rate)]
+        # Segments are cut to whole samples, so they fall a few short: pad to the exact length
+        # (an hour of evaluation audio must be an hour, or 1 FA/h would allow no false accept).
+        n = round(length * sample_rate)
+        chunk = np.concatenate(parts)[:n]
+        chunk = np.pad(chunk, (0, n - len(chunk)))
         floor = coloured_noise("pink", len(chunk), np.random.default_rng(seed + c))
         chunk = chunk + floor * 10 ** (params.noise_floor_dbfs / 20)
         chunks.append(np.clip(chunk, -0.99, 0.99).astype(np.float32))
