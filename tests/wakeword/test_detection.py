@@ -21,7 +21,13 @@ from auralab.wakeword.judge_client import JudgeClient
 from auralab.wakeword.judge_service import free_port
 from auralab.wakeword.models import DetectorConfig, build_detector, n_params
 from auralab.wakeword.onnx_export import onnx_session, to_onnx
-from auralab.wakeword.scoring import NegativeStreams, event_hops, score_stream, smooth
+from auralab.wakeword.scoring import (
+    EventRule,
+    NegativeStreams,
+    event_hops,
+    score_stream,
+    smooth,
+)
 from auralab.wakeword.streaming import StreamingDetector
 
 SPEC = FeatureSpec(16000, 40, 400, 160, 60.0, 7600.0, 148)
@@ -183,3 +189,27 @@ def test_window_mean_norm_ignores_a_fixed_spectral_colouring(architecture):
         assert not torch.allclose(plain(windows + colouring), plain(windows), atol=1e-3)
     _, difference = to_onnx(model, 148, 40)
     assert difference <= 1e-4
+
+
+def test_detect_judges_each_sentry_detection_on_the_windows_after_it(tmp_path):
+    import soundfile
+
+    from auralab.wakeword.detect import Detector, detect_file
+    from auralab.wakeword.features import log_mel
+
+    audio = np.random.default_rng(5).normal(0, 0.1, 16000 * 6).astype(np.float32)
+    soundfile.write(tmp_path / "x.wav", audio, 16000)
+    rule = EventRule(8, 3, 2.0)
+
+    def detector(kind: str, threshold: float, lookahead: int) -> Detector:
+        session = onnx_session(to_onnx(tiny(kind), SPEC.window_frames, SPEC.n_mels)[0])
+        return Detector(session, SPEC, 8, rule, threshold, "judge", lookahead)
+
+    sentry = detector("sentry", 0.0, 0)  # fires on every refractory period
+    judge = detector("judge", 0.0, 3)
+    found = detect_file(tmp_path / "x.wav", sentry, judge)
+    assert [d.hop for d in found] == [d.hop for d in detect_file(tmp_path / "x.wav", sentry)]
+    features = log_mel(audio, SPEC)
+    for d in found:
+        windows = np.stack([features[(d.hop + k) * 8 :][:148] for k in range(4)])
+        assert d.judge_score == pytest.approx(judge.score(windows), abs=1e-6)

@@ -97,11 +97,9 @@ def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> 
         return detections
     features = log_mel(audio, sentry.spec)
     smoothed = smooth(np.asarray(scores, dtype=np.float64), sentry.rule.smoothing_hops)
-    hop_seconds = sentry.rule.hop_seconds(sentry.spec)
-    window_seconds = sentry.spec.window_samples / sentry.spec.sample_rate
     kept = []
     for detection in detections:  # as the cascade evaluation does (auralab.wakeword.cascade)
-        hop = round((detection.time_seconds - window_seconds) / hop_seconds)
+        hop = detection.hop
         windows = lookahead_windows(
             features, hop, sentry.hop_frames, sentry.spec.window_frames, judge.lookahead_hops
         )

@@ -45,6 +45,7 @@ class FrameRing:
 class Detection:
     time_seconds: float  # end of the window that fired
     score: float  # smoothed sentry score
+    hop: int  # index of the hop that fired (its window starts at hop x hop_frames)
     judge_score: float | None = None
 
 
@@ -103,5 +104,5 @@ def detect_events(
         if smoothed >= threshold and hop - last >= refractory:
             last = hop
             end = hop * rule.hop_seconds(spec) + window_seconds
-            detections.append(Detection(round(end, 3), smoothed))
+            detections.append(Detection(round(end, 3), smoothed, hop))
     return detections

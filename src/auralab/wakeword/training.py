@@ -267,68 +267,68 @@ def fit_detector(
         # Workers augment and featurize on their own cores; more intra-op threads here only
         # compete with them.
         threads = max(1, (os.cpu_count() or 2) - train_params.num_workers)
+    model = build_detector(detector_config(kind, fit.model, spec))
+    if initial_state is not None:
+        model.load_state_dict(initial_state)
+    model = model.to(device())
+    items = TrainingItems(
+        data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
+    )
+    alpha, temperature = distillation
+    objective = Objective(
+        class_weight(train_params, items),
+        list(teachers),
+        alpha,
+        temperature,
+        SpecMasks(**augment.spec_masks.model_dump()),
+    )
+    for teacher in teachers:
+        teacher.model.to(device()).eval()
+    steps_per_epoch = max(1, len(items) // train_params.batch_size)
+    val_features = torch.from_numpy(validation[0])
+    val_labels = torch.from_numpy(validation[1].astype(np.float32))
+
+    def evaluate(m: nn.Module) -> float:
+        total = 0.0
+        for start in range(0, len(val_labels), 256):
+            x = val_features[start : start + 256].to(device())
+            y = val_labels[start : start + 256].to(device())
+            total += float(objective.labels_loss(m(x), y)) * len(y)
+        return total / max(len(val_labels), 1)
+
+    def batches(
+        start: DataPosition | None,
+    ) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], DataPosition]]:
+        loader = epoch_loader(
+            items,
+            _collate,
+            train_params.batch_size,
+            train_params.seed,
+            start,
+            train_params.num_workers,
+            train_params.prefetch_factor,
+        )
+        epoch = -1
+        for (features, labels), position in loader:
+            if position[0] != epoch and on_epoch is not None:
+                on_epoch(first_epoch + position[0])
+            epoch = position[0]
+            yield (features.to(device()), labels.to(device())), position
+
+    config = LoopConfig(
+        max_steps=fit.epochs * steps_per_epoch,
+        lr=fit.lr,
+        min_lr_ratio=fit.min_lr_ratio,
+        warmup_steps=min(fit.warmup_steps, steps_per_epoch),
+        weight_decay=fit.weight_decay,
+        eval_every=steps_per_epoch,
+        checkpoint_every=steps_per_epoch,
+        patience=fit.patience,
+        compile=train_params.compile,
+        gradient_checkpointing=train_params.gradient_checkpointing,
+        seed=train_params.seed,
+    )
     with intra_op_threads(threads):
-        model = build_detector(detector_config(kind, fit.model, spec))
-        if initial_state is not None:
-            model.load_state_dict(initial_state)
-        model = model.to(device())
-        items = TrainingItems(
-            data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
-        )
-        alpha, temperature = distillation
-        objective = Objective(
-            class_weight(train_params, items),
-            list(teachers),
-            alpha,
-            temperature,
-            SpecMasks(**augment.spec_masks.model_dump()),
-        )
-        for teacher in teachers:
-            teacher.model.to(device()).eval()
-        steps_per_epoch = max(1, len(items) // train_params.batch_size)
-        val_features = torch.from_numpy(validation[0])
-        val_labels = torch.from_numpy(validation[1].astype(np.float32))
-
-        def evaluate(m: nn.Module) -> float:
-            total = 0.0
-            for start in range(0, len(val_labels), 256):
-                x = val_features[start : start + 256].to(device())
-                y = val_labels[start : start + 256].to(device())
-                total += float(objective.labels_loss(m(x), y)) * len(y)
-            return total / max(len(val_labels), 1)
-
-        def batches(
-            start: DataPosition | None,
-        ) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], DataPosition]]:
-            loader = epoch_loader(
-                items,
-                _collate,
-                train_params.batch_size,
-                train_params.seed,
-                start,
-                train_params.num_workers,
-                train_params.prefetch_factor,
-            )
-            epoch = -1
-            for (features, labels), position in loader:
-                if position[0] != epoch and on_epoch is not None:
-                    on_epoch(first_epoch + position[0])
-                epoch = position[0]
-                yield (features.to(device()), labels.to(device())), position
-
-        config = LoopConfig(
-            max_steps=fit.epochs * steps_per_epoch,
-            lr=fit.lr,
-            min_lr_ratio=fit.min_lr_ratio,
-            warmup_steps=min(fit.warmup_steps, steps_per_epoch),
-            weight_decay=fit.weight_decay,
-            eval_every=steps_per_epoch,
-            checkpoint_every=steps_per_epoch,
-            patience=fit.patience,
-            compile=train_params.compile,
-            gradient_checkpointing=train_params.gradient_checkpointing,
-            seed=train_params.seed,
-        )
         result = train(
             model,
             objective,
@@ -342,5 +342,5 @@ def fit_detector(
                 kind, data, fit, train_params, teachers, initial_state, first_epoch, augment
             ),
         )
-        model.load_state_dict(result.best_state)
-        return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))
+    model.load_state_dict(result.best_state)
+    return TrainedDetector(model.eval().cpu(), result, objective.pos_weight, len(items))
