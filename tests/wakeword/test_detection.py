@@ -69,7 +69,9 @@ def test_detectors_are_compared_at_the_same_false_reject_rate():
         stream = np.zeros(2000)
         stream[100 :: 2000 // len(negative_peaks)][: len(negative_peaks)] = negative_peaks
         streams = pd.DataFrame({"label": 1, "max_score": positive_scores})
-        return ScoredSet(NegativeStreams([stream], 1.0, 10), [stream], streams, [])
+        return ScoredSet(
+            NegativeStreams([stream], 1.0, 10), [stream], streams, [], ["negative.flac"]
+        )
 
     positives = [0.5, 0.6, 0.7, 0.8, 0.95]
     noisy = scored(positives, [0.55, 0.65, 0.75, 0.9])

@@ -29,9 +29,10 @@ class PruningObserver(MlflowObserver):
 
     def on_eval(self, step: int, metrics: dict[str, float], model: nn.Module) -> None:
         super().on_eval(step, metrics, model)
-        self.trial.report(metrics["val_loss"], step)
+        score = metrics.get("selection", metrics["val_loss"])  # what the trial is judged on
+        self.trial.report(score, step)
         if self.trial.should_prune():
-            raise optuna.TrialPruned(f"val_loss {metrics['val_loss']:.4f} at step {step}")
+            raise optuna.TrialPruned(f"score {score:.4f} at step {step}")
 
 
 def run_study(

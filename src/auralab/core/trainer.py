@@ -45,6 +45,7 @@ class LoopConfig:
     compile: bool = False
     gradient_checkpointing: bool = False
     seed: int = 0
+    evaluate_initial: bool = False  # the starting weights compete for best (fine-tuning)
 
 
 class Observer(Protocol):
@@ -57,16 +58,19 @@ class Observer(Protocol):
 
 @dataclass
 class TrainingResult:
-    """What the loop did; ``best_state`` holds the weights with the lowest validation loss."""
+    """What the loop did; ``best_state`` holds the weights with the lowest selection score (the
+    validation loss unless ``evaluate`` returns a ``selection`` metric)."""
 
     steps: int
-    best_val_loss: float
+    best_val_loss: float  # at the best step
+    best_score: float
     best_step: int
     stopped_early: bool
     history: dict[str, list[list[float]]] = field(default_factory=dict)  # name -> [[step, value]]
     best_state: dict[str, torch.Tensor] = field(default_factory=dict)
     data_wait_share: float = 0.0
     tokens_per_second: float = 0.0
+    best_metrics: dict[str, float] = field(default_factory=dict)  # evaluate's, at the best step
 
 
 class _State:
@@ -80,6 +84,7 @@ class _State:
         self.evals_since_best = 0
         self.history: dict[str, list[list[float]]] = {}
         self.best_state: dict[str, torch.Tensor] = {}
+        self.best_metrics: dict[str, float] = {}
 
     def record(self, step: int, metrics: dict[str, float]) -> None:
         for name, value in metrics.items():
@@ -108,7 +113,7 @@ def train(
     model: nn.Module,
     loss_fn: Callable[[nn.Module, Any], tuple[torch.Tensor, int]],
     batches: Batches,
-    evaluate: Callable[[nn.Module], float],
+    evaluate: Callable[[nn.Module], float | dict[str, float]],
     config: LoopConfig,
     checkpoint_path: Path | None = None,
     observer: Observer | None = None,
@@ -117,6 +122,8 @@ def train(
 ) -> TrainingResult:
     """Train until ``max_steps``, early stopping, or ``stop_after`` steps (to simulate a kill).
 
+    ``evaluate`` returns the validation loss, or metrics with ``val_loss`` and optionally
+    ``selection`` (lower is better), which then picks the best weights and drives early stopping.
     A checkpoint is resumed only when its ``fingerprint`` (of the data and parameters) matches.
     """
     device = next(model.parameters()).device
@@ -132,6 +139,8 @@ def train(
     tokens = 0
     iterator = batches(state.position)
     stopped_early = False
+    if config.evaluate_initial and state.step == 0 and not state.history.get("val_loss"):
+        _evaluate(model, evaluate, state, config, observer)
     while state.step < config.max_steps and (stop_after is None or state.step < stop_after):
         began = time.perf_counter()
         batch, position = next(iterator)
@@ -176,7 +185,8 @@ def train(
     total = wait + busy
     return TrainingResult(
         steps=state.step,
-        best_val_loss=state.best_val,
+        best_val_loss=state.best_metrics.get("val_loss", state.best_val),
+        best_score=state.best_val,
         best_step=state.best_step,
         stopped_early=stopped_early,
         history=state.history,
@@ -184,26 +194,34 @@ def train(
         or {k: v.detach().clone() for k, v in model.state_dict().items()},
         data_wait_share=wait / total if total else 0.0,
         tokens_per_second=tokens / total if total else 0.0,
+        best_metrics=state.best_metrics,
     )
 
 
 def _evaluate(
     model: nn.Module,
-    evaluate: Callable[[nn.Module], float],
+    evaluate: Callable[[nn.Module], float | dict[str, float]],
     state: _State,
     config: LoopConfig,
     observer: Observer | None,
 ) -> bool:
-    """Validation loss, best-model bookkeeping; True when patience has run out."""
+    """Validation metrics, best-model bookkeeping; True when patience has run out."""
     model.eval()
     with torch.no_grad():
-        val_loss = float(evaluate(model))
-    state.record(state.step, {"val_loss": val_loss})
+        result = evaluate(model)
+    metrics = (
+        {k: float(v) for k, v in result.items()}
+        if isinstance(result, dict)
+        else {"val_loss": float(result)}
+    )
+    score = metrics.get("selection", metrics["val_loss"])
+    state.record(state.step, metrics)
     if observer:
-        observer.on_eval(state.step, {"val_loss": val_loss}, model)
-    if val_loss < state.best_val:
-        state.best_val, state.best_step, state.evals_since_best = val_loss, state.step, 0
+        observer.on_eval(state.step, metrics, model)
+    if score < state.best_val:
+        state.best_val, state.best_step, state.evals_since_best = score, state.step, 0
         state.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        state.best_metrics = metrics
         return False
     state.evals_since_best += 1
     return state.evals_since_best >= config.patience
@@ -226,6 +244,7 @@ def _save(
             "evals_since_best": state.evals_since_best,
             "history": state.history,
             "best_state": state.best_state,
+            "best_metrics": state.best_metrics,
         },
     )
 
@@ -247,4 +266,5 @@ def _resume(
     state.evals_since_best = int(saved["evals_since_best"])
     state.history = saved["history"]
     state.best_state = saved["best_state"]
+    state.best_metrics = dict(saved.get("best_metrics") or {})
     log.info("resumed from checkpoint", path=str(path), step=state.step)

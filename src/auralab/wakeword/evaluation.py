@@ -33,6 +33,7 @@ class ScoredSet:
     raw_negatives: list[np.ndarray]
     streams: pd.DataFrame  # the test table + ``max_score``
     stream_scores: np.ndarray  # [N test streams, hops] raw
+    recordings: list[str]  # names of the long negative recordings, in ``negatives`` order
 
 
 def score_detector(
@@ -43,7 +44,8 @@ def score_detector(
     rule: EventRule,
 ) -> ScoredSet:
     """Scores of every hop of the long-form negatives and of every test stream."""
-    raw = [score_stream(model, longform[name], spec, rule.hop_frames) for name in sorted(longform)]
+    recordings = sorted(longform)
+    raw = [score_stream(model, longform[name], spec, rule.hop_frames) for name in recordings]
     hours = sum(len(a) for a in longform.values()) / spec.sample_rate / 3600
     negatives = NegativeStreams(
         [smooth(r, rule.smoothing_hops) for r in raw], hours, rule.refractory_hops(spec)
@@ -53,7 +55,7 @@ def score_detector(
     stream_features = np.asarray(features.features[test], dtype=np.float32)
     scores = score_feature_streams(model, stream_features, spec.window_frames, rule.hop_frames)
     streams["max_score"] = max_smoothed(list(scores), rule.smoothing_hops)
-    return ScoredSet(negatives, raw, streams, scores)
+    return ScoredSet(negatives, raw, streams, scores, recordings)
 
 
 def frr(streams: pd.DataFrame, threshold: float) -> float:

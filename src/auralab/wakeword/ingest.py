@@ -237,15 +237,19 @@ def build_rirs(
 def build_longform(
     midi: Mapping[str, bytes], rirs: Mapping[str, np.ndarray], params: IngestParams
 ) -> tuple[dict[str, bytes], pd.DataFrame]:
-    """FLAC chunks ``evaluation/*.flac`` (test speakers, music, rooms) and ``mining/*.flac``
-    (training material), and the segment table of both."""
+    """FLAC chunks ``evaluation/*.flac`` (test speakers, music, rooms), ``validation/*.flac``
+    (validation material, for checkpoint selection) and ``mining/*.flac`` (training material),
+    and the segment table of all."""
     p = params.longform
     files: dict[str, bytes] = {}
     tables = []
     for name, split, minutes, seed in (
         ("evaluation", "test", p.evaluation_minutes, params.seed + 10),
+        ("validation", "validation", p.validation_minutes, params.seed + 30),
         ("mining", "train", p.mining_minutes, params.seed + 20),
     ):
+        if minutes <= 0:
+            continue
         # About one sentence per 2.5 s of speech and babble; reused when the pool runs out.
         n = max(16, int(minutes * 60 * (p.speech_share + p.babble_share) / 2.5 / 2))
         utterances = [Utterance(a, s) for a, s in _utterances(params, split, n, seed, name)]

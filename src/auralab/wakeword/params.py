@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from auralab.core.params import FloatRange, StrictModel, validate_params
 
@@ -99,10 +99,14 @@ class RoomParams(StrictModel):
 
 
 class LongformParams(StrictModel):
-    """Long negative recordings: evaluation audio (false accepts per hour) and a mining pool."""
+    """Long negative recordings: evaluation audio (false accepts per hour), validation audio
+    (checkpoint selection) and a mining pool."""
 
     evaluation_minutes: float = Field(gt=0)
     mining_minutes: float = Field(gt=0)
+    validation_minutes: float = Field(
+        default=20.0, ge=0, description="validation speakers and material; 0 = none"
+    )
     chunk_minutes: float = Field(default=5.0, gt=0, description="one FLAC file per chunk")
     speech_share: float = Field(default=0.4, ge=0, le=1)
     music_share: float = Field(default=0.3, ge=0, le=1)
@@ -318,6 +322,27 @@ class SweepParams(StrictModel):
     dropout: FloatRange = FloatRange(low=0.0, high=0.3)
 
 
+class SelectionParams(StrictModel):
+    """Which trainings keep the epoch with the fewest missed validation wake words at low false
+    accepts per hour (``auralab.wakeword.selection``) instead of the lowest validation loss."""
+
+    detectors: list[Literal["sentry", "judge"]] = Field(
+        default=["sentry"], description="trainings that select this way; [] = all by loss"
+    )
+    fa_per_hour: list[float] = Field(
+        default=[3.0, 6.0, 9.0],
+        min_length=1,
+        description="the FRR is averaged over these rates on the validation long-form audio",
+    )
+
+    @field_validator("fa_per_hour")
+    @classmethod
+    def _positive(cls, rates: list[float]) -> list[float]:
+        if any(rate <= 0 for rate in rates):
+            raise ValueError(f"rates must be positive, got {rates}")
+        return rates
+
+
 class MiningParams(StrictModel):
     """Hard negatives: mining-pool windows the first sentry scores above ``threshold``."""
 
@@ -352,6 +377,7 @@ class TrainParams(StrictModel):
     sentry: SentryFitParams
     sweep: SweepParams = SweepParams()
     mining: MiningParams = MiningParams()
+    selection: SelectionParams = SelectionParams()
 
 
 class DetectionParams(StrictModel):
@@ -419,6 +445,9 @@ class EvaluateParams(StrictModel):
     bootstrap: BootstrapParams = BootstrapParams()
     cascade: CascadeParams = CascadeParams()
     snr_bins_db: list[float] = Field(default=[0, 2.5, 5, 7.5, 10], min_length=2)
+    loudest_false_accepts: int = Field(
+        default=20, ge=0, description="highest-scoring events on the evaluation audio to list"
+    )
 
     @model_validator(mode="after")
     def _cascade_is_looser(self) -> Self:

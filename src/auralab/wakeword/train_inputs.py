@@ -1,17 +1,20 @@
-"""What training reads from the catalog: the training split's windows, backgrounds and rooms, and
-the validation windows cut from the evaluation streams."""
+"""What training reads from the catalog: the training split's windows, backgrounds and rooms, the
+validation windows cut from the evaluation streams, and the validation audio checkpoints are
+selected on."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from auralab.wakeword.augment_check import train_items
 from auralab.wakeword.clips import ClipSet
-from auralab.wakeword.features import FeatureSet, FeatureSpec
+from auralab.wakeword.features import FeatureSet, FeatureSpec, log_mel
 from auralab.wakeword.ingest import decode_folder
+from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.selection import SelectionSet
 from auralab.wakeword.training import TrainingData
 
 
@@ -65,3 +68,32 @@ def split_windows(
 
 def feature_spec_of(spec_record: Mapping[str, Any]) -> FeatureSpec:
     return FeatureSpec.from_dict(dict(spec_record))
+
+
+def selection_set(
+    longform: Mapping[str, bytes],
+    features: FeatureSet,
+    spec_record: Mapping[str, Any],
+    rule: EventRule,
+    fa_per_hour: Sequence[float],
+) -> SelectionSet | None:
+    """The validation long-form recordings (``validation/``) and validation positive streams as
+    features; None when there is no validation long-form audio."""
+    spec = feature_spec_of(spec_record)
+    audio = decode_folder(
+        {k: v for k, v in longform.items() if k.startswith("validation/")}, spec.sample_rate
+    )
+    positives = (
+        (features.table["split"] == "validation") & (features.table["label"] == 1)
+    ).to_numpy()
+    if not audio or not positives.any():
+        return None
+    return SelectionSet(
+        negatives=[log_mel(audio[name], spec) for name in sorted(audio)],
+        hours=sum(len(a) for a in audio.values()) / spec.sample_rate / 3600,
+        positives=np.asarray(features.features[positives], dtype=np.float32),
+        rule=rule,
+        refractory_hops=rule.refractory_hops(spec),
+        window_frames=spec.window_frames,
+        fa_per_hour=tuple(fa_per_hour),
+    )

@@ -29,6 +29,7 @@ from auralab.wakeword.detector import detector_config
 from auralab.wakeword.features import FeatureSpec, log_mel
 from auralab.wakeword.models import build_detector
 from auralab.wakeword.params import AugmentParams, FitParams, TrainParams
+from auralab.wakeword.selection import SelectionSet, detection_metrics, selection_score
 from auralab.wakeword.spec_augment import SpecMasks, mask_features
 
 BACKGROUND_GAIN_DB = (-20.0, 0.0)  # level of a background-only window relative to its source
@@ -253,8 +254,12 @@ def fit_detector(
     stop_after: int | None = None,
     initial_state: dict[str, torch.Tensor] | None = None,
     first_epoch: int = 0,
+    selection: SelectionSet | None = None,
 ) -> TrainedDetector:
     """Train a ``kind`` detector; validation = (features [N, frames, n_mels], labels [N]).
+
+    With ``selection``, the epoch (or, when fine-tuning, the starting weights) with the fewest
+    missed validation wake words at low false-accept rates is kept instead of the lowest loss.
 
     ``distillation`` is (alpha, temperature); ``on_epoch(epoch)`` is called as each epoch starts
     (e.g. to log the SNR schedule); training resumes from ``checkpoint_path`` when it matches;
@@ -288,13 +293,17 @@ def fit_detector(
     val_features = torch.from_numpy(validation[0])
     val_labels = torch.from_numpy(validation[1].astype(np.float32))
 
-    def evaluate(m: nn.Module) -> float:
+    def evaluate(m: nn.Module) -> float | dict[str, float]:
         total = 0.0
         for start in range(0, len(val_labels), 256):
             x = val_features[start : start + 256].to(device())
             y = val_labels[start : start + 256].to(device())
             total += float(objective.labels_loss(m(x), y)) * len(y)
-        return total / max(len(val_labels), 1)
+        val_loss = total / max(len(val_labels), 1)
+        if selection is None:
+            return val_loss
+        metrics = detection_metrics(m, selection)
+        return metrics | {"val_loss": val_loss, "selection": selection_score(metrics, val_loss)}
 
     def batches(
         start: DataPosition | None,
@@ -327,6 +336,7 @@ def fit_detector(
         compile=train_params.compile,
         gradient_checkpointing=train_params.gradient_checkpointing,
         seed=train_params.seed,
+        evaluate_initial=selection is not None and initial_state is not None,
     )
     with intra_op_threads(threads):
         result = train(

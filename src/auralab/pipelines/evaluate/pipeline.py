@@ -39,6 +39,7 @@ def wakeword() -> Pipeline:
                     "evaluation_features",
                     "feature_spec",
                     "rir_table",
+                    "longform_table",
                     "params:evaluate",
                 ],
                 outputs=["evaluation", "evaluation_plots", "evaluation_metrics", "sentry_scores"],

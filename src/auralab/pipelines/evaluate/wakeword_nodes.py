@@ -23,6 +23,7 @@ from auralab.wakeword.evaluation import (
     operating_points,
     score_detector,
 )
+from auralab.wakeword.false_accepts import loudest_events, with_segments
 from auralab.wakeword.features import FeatureSet
 from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.judge_client import JudgeClient
@@ -55,9 +56,11 @@ def evaluate_detectors(
     evaluation_features: FeatureSet,
     feature_spec: dict[str, Any],
     rir_table: pd.DataFrame,
+    longform_table: pd.DataFrame,
     params: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, Any], ScoredSet]:
-    """FRR at each target FA/h (bootstrap CIs), DET curves, breakdowns; before/after mining."""
+    """FRR at each target FA/h (bootstrap CIs), DET curves, breakdowns, the loudest false
+    accepts and what was playing; before/after mining."""
     p = EvaluateParams(**params)
     spec = feature_spec_of(feature_spec)
     rule = _rule(feature_spec, p)
@@ -74,13 +77,25 @@ def evaluate_detectors(
         curves[name], points[name] = det_curve(scored), rows
         operating = scored.negatives.threshold_for(p.operating_fa_per_hour)
         parts = breakdowns(scored.streams, operating, rir_table, p.snr_bins_db)
+        loudest = with_segments(
+            loudest_events(
+                scored.negatives,
+                scored.recordings,
+                rule.hop_seconds(spec),
+                spec.window_frames * spec.hop_length / spec.sample_rate,
+                p.loudest_false_accepts,
+            ),
+            longform_table,
+        )
         report[name] = {
             "operating_points": rows,
             "operating_threshold": operating,
             "hours_of_negatives": scored.negatives.hours,
             "test_positives": int((scored.streams["label"] == 1).sum()),
             "breakdowns": {k: v.to_dict("records") for k, v in parts.items()},
+            "loudest_false_accepts": loudest.to_dict("records"),
         }
+        files[f"{name}_loudest_false_accepts.csv"] = loudest.to_csv(index=False).encode()
         files[f"{name}_det_curve.csv"] = curves[name].to_csv(index=False).encode()
         files[f"{name}_breakdowns.png"] = breakdown_png(parts)
         for row in rows:

@@ -81,6 +81,7 @@ def ingest_report(
         "n_rirs": len(rirs),
         "hours_of_clips": float(table["length"].sum()) / rate / 3600,
         "hours_longform_evaluation": _hours(longform, "evaluation"),
+        "hours_longform_validation": _hours(longform, "validation"),
         "hours_longform_mining": _hours(longform, "mining"),
     }
     return quarantine, as_mlflow_metrics(metrics)

@@ -11,6 +11,7 @@ from typing import Any
 
 import mlflow
 import optuna
+import structlog
 
 from auralab.core.expectations import raise_if_failed
 from auralab.core.plotting import curves_png
@@ -31,8 +32,16 @@ from auralab.wakeword.params import (
     TrainParams,
 )
 from auralab.wakeword.scoring import EventRule
-from auralab.wakeword.train_inputs import feature_spec_of, split_windows, training_data
+from auralab.wakeword.selection import SelectionSet
+from auralab.wakeword.train_inputs import (
+    feature_spec_of,
+    selection_set,
+    split_windows,
+    training_data,
+)
 from auralab.wakeword.training import Teacher, TrainedDetector, TrainingData, fit_detector
+
+log = structlog.get_logger(__name__)
 
 
 def check_teachers(params: dict[str, Any], feature_spec: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +81,7 @@ def _fit(
     initial_state: Any = None,
     observer: MlflowObserver | None = None,
     first_epoch: int = 0,
+    selection: SelectionSet | None = None,
 ) -> TrainedDetector:
     distillation = (0.0, 1.0)
     if isinstance(fit, SentryFitParams) and teachers:
@@ -91,25 +101,59 @@ def _fit(
         _schedule_logger(name, augment),
         initial_state=initial_state,
         first_epoch=first_epoch,
+        selection=selection if kind in train.selection.detectors else None,
     )
+
+
+def validation_selection_set(
+    longform: dict[str, bytes],
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    params: dict[str, Any],
+    evaluate_params: dict[str, Any],
+) -> SelectionSet | None:
+    """The validation audio checkpoints are selected on (None, with a warning, when there is
+    none: every training then keeps its lowest-loss epoch)."""
+    train = TrainParams(**params)
+    if not train.selection.detectors:
+        return None
+    detection = EvaluateParams(**evaluate_params).detection
+    rule = EventRule(
+        int(feature_spec["hop_frames"]), detection.smoothing_hops, detection.refractory_seconds
+    )
+    found = selection_set(
+        longform, evaluation_features, feature_spec, rule, train.selection.fa_per_hour
+    )
+    if found is None:
+        log.warning(
+            "no validation long-form audio (ingest.longform.validation_minutes) or validation "
+            "positives: checkpoints are selected by validation loss"
+        )
+    return found
 
 
 def _outputs(
     name: str, trained: TrainedDetector, feature_spec: dict[str, Any], extra: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     result = trained.result
-    log_artifact_bytes(
-        {
-            f"{name}_loss.png": curves_png(
-                {k: result.history[k] for k in ("loss", "val_loss") if k in result.history},
-                f"{name}: class-weighted BCE",
-            )
-        },
-        "wakeword/train",
-    )
+    plots = {
+        f"{name}_loss.png": curves_png(
+            {k: result.history[k] for k in ("loss", "val_loss") if k in result.history},
+            f"{name}: class-weighted BCE",
+        )
+    }
+    misses = {k: v for k, v in result.history.items() if k.startswith("val_frr")}
+    if misses:
+        plots[f"{name}_validation_frr.png"] = curves_png(
+            misses, f"{name}: validation FRR at low FA/h (selects the checkpoint)"
+        )
+    log_artifact_bytes(plots, "wakeword/train")
     summary = {
         "steps": result.steps,
         "best_val_loss": result.best_val_loss,
+        "best_score": result.best_score,
+        "selected_by": "validation FRR at low FA/h" if misses else "validation loss",
+        **{f"best_{k}": v for k, v in result.best_metrics.items() if k.startswith("val_frr")},
         "best_step": result.best_step,
         "stopped_early": result.stopped_early,
         "n_params": n_params(trained.model),
@@ -134,6 +178,7 @@ def train_judge(
     feature_spec: dict[str, Any],
     augmentation_check: dict[str, Any],
     teacher_check: dict[str, Any],
+    selection: SelectionSet | None,
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -154,6 +199,7 @@ def train_judge(
         train,
         AugmentParams(**augment_params),
         checkpoints,
+        selection=selection,
     )
     return _outputs("judge_unmined", trained, feature_spec, {})
 
@@ -198,6 +244,7 @@ def train_sentry(
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
     teacher_check: dict[str, Any],
+    selection: SelectionSet | None,
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -225,8 +272,9 @@ def train_sentry(
                 checkpoints,
                 teachers,
                 observer=observer,
+                selection=selection,
             )
-            return trained.result.best_val_loss
+            return trained.result.best_score
 
         sweep = train.sweep
         study = run_study(objective, sweep.storage, sweep.study_name, sweep.n_trials, train.seed)
@@ -244,6 +292,7 @@ def train_sentry(
         augment,
         checkpoints,
         teachers,
+        selection=selection,
     )
     extra = {"teachers": [t.source for t in train.sentry.distillation.teachers]}
     return _outputs("sentry", trained, feature_spec, extra)
@@ -289,8 +338,11 @@ def _fine_tune(
     augment_params: dict[str, Any],
     checkpoints: Path,
     teachers: list[Teacher] | None = None,
+    selection: SelectionSet | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged)."""
+    """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged).
+    With ``selection``, the unmined weights compete too: fine-tuning never ships a model that
+    misses more validation wake words."""
     if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
         summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
         return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
@@ -326,8 +378,13 @@ def _fine_tune(
         teachers,
         initial_state=detector_from_payload(unmined).state_dict(),
         first_epoch=fit.epochs,
+        selection=selection,
     )
-    extra = {"retrained": True, "hard_negatives": len(hard_negatives)}
+    extra = {
+        "retrained": True,
+        "hard_negatives": len(hard_negatives),
+        "kept_unmined_weights": trained.result.best_step == 0,
+    }
     return _outputs(name, trained, feature_spec, extra)
 
 
@@ -340,6 +397,7 @@ def retrain_judge(
     backgrounds: dict[str, bytes],
     rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
+    selection: SelectionSet | None,
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -359,6 +417,7 @@ def retrain_judge(
         train,
         augment_params,
         checkpoints,
+        selection=selection,
     )
 
 
@@ -372,6 +431,7 @@ def retrain_sentry(
     rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
+    selection: SelectionSet | None,
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -391,4 +451,5 @@ def retrain_sentry(
         augment_params,
         checkpoints,
         _teachers(train, judge, feature_spec),
+        selection,
     )
