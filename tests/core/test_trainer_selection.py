@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 import torch
 from torch import nn
 
 from auralab.core.trainer import LoopConfig, train
 
 
-def _batches(start: object) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], tuple[int, int]]]:
-    del start
-    generator = torch.Generator().manual_seed(0)
-    step = 0
+def _batches(
+    start: tuple[int, int] | None,
+) -> Iterator[tuple[tuple[torch.Tensor, torch.Tensor], tuple[int, int]]]:
+    step = start[1] + 1 if start else 0  # each batch depends on its step only, so resuming works
     while True:
-        x = torch.randn(16, 1, generator=generator)
+        x = torch.randn(16, 1, generator=torch.Generator().manual_seed(step))
         yield (x, 3 * x), (0, step)
         step += 1
 
@@ -76,3 +77,22 @@ def test_a_plain_loss_still_selects_by_loss() -> None:
     result = train(_model(), _loss, _batches, evaluate, config)
     losses = [v for _, v in result.history["val_loss"]]
     assert result.best_val_loss == result.best_score == min(losses)
+
+
+def test_the_weight_average_is_what_is_evaluated_kept_and_resumed(tmp_path) -> None:
+    def evaluate(model: nn.Module) -> float:
+        return (float(model.weight) - 3) ** 2
+
+    config = LoopConfig(
+        max_steps=30, lr=0.05, warmup_steps=1, eval_every=10, checkpoint_every=5, ema_decay=0.9
+    )
+    raw = _model()
+    whole = train(raw, _loss, _batches, evaluate, config)
+    averaged = float(whole.best_state["weight"])
+    assert 0.0 < averaged < float(raw.weight)  # the average lags the raw weights toward 3
+    assert whole.best_val_loss == pytest.approx((averaged - 3) ** 2)
+
+    checkpoint = tmp_path / "last.pt"
+    train(_model(), _loss, _batches, evaluate, config, checkpoint, stop_after=17)  # "killed"
+    resumed = train(_model(), _loss, _batches, evaluate, config, checkpoint)
+    assert float(resumed.best_state["weight"]) == pytest.approx(averaged, abs=1e-6)

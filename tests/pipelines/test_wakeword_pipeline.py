@@ -55,7 +55,12 @@ def test_the_data_half_writes_clips_windows_mixtures_and_features(project, first
     assert mixtures.table["snr_db"].between(0, 10).all()
     assert (mixtures.table["room"] != "").all()  # reverb_probability 1.0
     longform = sorted(p.name for p in (root / "02_intermediate/wakeword/longform").rglob("*.flac"))
-    assert longform == ["evaluation-000.flac", "evaluation-001.flac", "mining-000.flac"]
+    assert longform == [
+        "evaluation-000.flac",
+        "evaluation-001.flac",
+        "mining-000.flac",
+        "validation-000.flac",
+    ]
 
 
 def test_bad_user_files_are_quarantined_and_the_scanner_reports(project, first_run):
@@ -102,6 +107,15 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
         assert point["fa_per_hour"] <= point["target_fa_per_hour"] + 1e-9
         assert point["frr_low"] <= point["frr"] <= point["frr_high"]
     assert {"speaker", "snr", "room"} <= set(evaluation["sentry"]["breakdowns"])
+    loudest = evaluation["sentry"]["loudest_false_accepts"]
+    assert loudest and all(row["kind"] in {"speech", "music", "noise", "babble"} for row in loudest)
+    assert [row["score"] for row in loudest] == sorted((r["score"] for r in loudest), reverse=True)
+    # The CI profile selects the sentry's checkpoints on validation audio; the judge by loss.
+    sentry = json.loads((root / "08_reporting/wakeword/sentry_unmined_report.json").read_text())
+    assert sentry["summary"]["selected_by"] == "validation FRR at low FA/h"
+    assert "val_frr" in sentry["history"]
+    judge = json.loads((root / "08_reporting/wakeword/judge_unmined_report.json").read_text())
+    assert judge["summary"]["selected_by"] == "validation loss"
     cascade = json.loads((root / "08_reporting/wakeword/cascade_report.json").read_text())
     assert cascade["judge_unreachable"] == 0
     assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9

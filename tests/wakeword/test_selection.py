@@ -57,9 +57,7 @@ def test_the_selection_set_reads_validation_audio_and_positives_only() -> None:
         "validation/validation-000.flac": encode(0.1 * rng.standard_normal(32000), 16000, "FLAC"),
         "evaluation/evaluation-000.flac": encode(0.1 * rng.standard_normal(64000), 16000, "FLAC"),
     }
-    table = pd.DataFrame(
-        {"split": ["validation", "validation", "test"], "label": [1, 0, 1]}
-    )
+    table = pd.DataFrame({"split": ["validation", "validation", "test"], "label": [1, 0, 1]})
     features = FeatureSet(rng.standard_normal((3, 30, 8)).astype(np.float16), table, {})
     rule = EventRule(hop_frames=8)
     found = selection_set(longform, features, spec.as_dict(), rule, [3.0])

@@ -4,6 +4,8 @@ The family supplies the model, a ``loss_fn(model, batch) -> (loss, n_tokens)``, 
 that can start at any data position, and ``evaluate(model) -> validation loss``. The loop resumes
 from ``checkpoint_path`` when it exists: model, optimizer, RNG states, step, data position,
 early-stopping state and the metric history, so a killed run continues the same loss curve.
+With ``ema_decay`` the loop keeps an exponential moving average of the weights (and of the
+normalization statistics), and that average is what is evaluated, selected and returned.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Protocol
 import structlog
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from auralab.core.batches import DataPosition
 from auralab.core.checkpoint import load_checkpoint, restore_rng, rng_state, save_checkpoint
@@ -46,6 +49,7 @@ class LoopConfig:
     gradient_checkpointing: bool = False
     seed: int = 0
     evaluate_initial: bool = False  # the starting weights compete for best (fine-tuning)
+    ema_decay: float | None = None  # evaluate and keep an EMA of the weights (e.g. 0.99)
 
 
 class Observer(Protocol):
@@ -132,15 +136,17 @@ def train(
         setattr(model, "gradient_checkpointing", config.gradient_checkpointing)  # noqa: B010
     optimizer = _optimizer(model, config)
     state = _State()
+    ema = _ema(model, config.ema_decay)
     if checkpoint_path is not None and checkpoint_path.exists():
-        _resume(checkpoint_path, model, optimizer, state, fingerprint)
+        _resume(checkpoint_path, model, optimizer, state, fingerprint, ema)
+    evaluated: nn.Module = ema.module if ema is not None else model
     step_fn: nn.Module = torch.compile(model) if config.compile else model  # type: ignore[assignment]
     wait = busy = 0.0
     tokens = 0
     iterator = batches(state.position)
     stopped_early = False
     if config.evaluate_initial and state.step == 0 and not state.history.get("val_loss"):
-        _evaluate(model, evaluate, state, config, observer)
+        _evaluate(evaluated, evaluate, state, config, observer)
     while state.step < config.max_steps and (stop_after is None or state.step < stop_after):
         began = time.perf_counter()
         batch, position = next(iterator)
@@ -161,6 +167,8 @@ def train(
         grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip))
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
+        if ema is not None:
+            ema.update_parameters(model)
         done = time.perf_counter()
         wait, busy, tokens = wait + fetched - began, busy + done - fetched, tokens + n_tokens
         state.step, state.position = state.step + 1, position
@@ -174,11 +182,11 @@ def train(
         if observer:
             observer.on_step(state.step, metrics)
         if state.step % config.eval_every == 0 or state.step == config.max_steps:
-            stopped_early = _evaluate(model, evaluate, state, config, observer)
+            stopped_early = _evaluate(evaluated, evaluate, state, config, observer)
         if checkpoint_path is not None and (
             state.step % config.checkpoint_every == 0 or stopped_early
         ):
-            _save(checkpoint_path, model, optimizer, state, fingerprint)
+            _save(checkpoint_path, model, optimizer, state, fingerprint, ema)
         if stopped_early:
             log.info("early stop", step=state.step, best_step=state.best_step)
             break
@@ -191,7 +199,7 @@ def train(
         stopped_early=stopped_early,
         history=state.history,
         best_state=state.best_state
-        or {k: v.detach().clone() for k, v in model.state_dict().items()},
+        or {k: v.detach().clone() for k, v in evaluated.state_dict().items()},
         data_wait_share=wait / total if total else 0.0,
         tokens_per_second=tokens / total if total else 0.0,
         best_metrics=state.best_metrics,
@@ -227,8 +235,20 @@ def _evaluate(
     return state.evals_since_best >= config.patience
 
 
+def _ema(model: nn.Module, decay: float | None) -> AveragedModel | None:
+    """An exponential moving average of ``model``'s parameters and buffers (None: off)."""
+    if decay is None:
+        return None
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+
+
 def _save(
-    path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, state: _State, fingerprint: str
+    path: Path,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    state: _State,
+    fingerprint: str,
+    ema: AveragedModel | None = None,
 ) -> None:
     save_checkpoint(
         path,
@@ -245,12 +265,18 @@ def _save(
             "history": state.history,
             "best_state": state.best_state,
             "best_metrics": state.best_metrics,
+            "ema": ema.state_dict() if ema is not None else None,
         },
     )
 
 
 def _resume(
-    path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, state: _State, fingerprint: str
+    path: Path,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    state: _State,
+    fingerprint: str,
+    ema: AveragedModel | None = None,
 ) -> None:
     saved = load_checkpoint(path, next(model.parameters()).device)
     if saved.get("fingerprint") != fingerprint:
@@ -267,4 +293,6 @@ def _resume(
     state.history = saved["history"]
     state.best_state = saved["best_state"]
     state.best_metrics = dict(saved.get("best_metrics") or {})
+    if ema is not None and saved.get("ema") is not None:
+        ema.load_state_dict(saved["ema"])
     log.info("resumed from checkpoint", path=str(path), step=state.step)

@@ -288,6 +288,12 @@ class FitParams(StrictModel):
     warmup_steps: int = Field(default=30, ge=1)
     weight_decay: float = Field(default=0.01, ge=0)
     patience: int = Field(default=3, ge=1, description="epochs without validation improvement")
+    ema_decay: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="evaluate and keep an exponential moving average of the weights; null = off",
+    )
 
 
 class TeacherParams(StrictModel):
@@ -327,7 +333,7 @@ class SelectionParams(StrictModel):
     accepts per hour (``auralab.wakeword.selection``) instead of the lowest validation loss."""
 
     detectors: list[Literal["sentry", "judge"]] = Field(
-        default=["sentry"], description="trainings that select this way; [] = all by loss"
+        default=[], description="trainings that select this way; [] = all by loss"
     )
     fa_per_hour: list[float] = Field(
         default=[3.0, 6.0, 9.0],

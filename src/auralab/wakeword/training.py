@@ -337,6 +337,7 @@ def fit_detector(
         gradient_checkpointing=train_params.gradient_checkpointing,
         seed=train_params.seed,
         evaluate_initial=selection is not None and initial_state is not None,
+        ema_decay=fit.ema_decay,
     )
     with intra_op_threads(threads):
         result = train(

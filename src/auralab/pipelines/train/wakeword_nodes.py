@@ -111,12 +111,13 @@ def validation_selection_set(
     feature_spec: dict[str, Any],
     params: dict[str, Any],
     evaluate_params: dict[str, Any],
-) -> SelectionSet | None:
-    """The validation audio checkpoints are selected on (None, with a warning, when there is
-    none: every training then keeps its lowest-loss epoch)."""
+) -> list[SelectionSet]:
+    """The validation audio checkpoints are selected on, as a list of zero or one (Kedro cannot
+    pass None): empty when no training selects this way, or, with a warning, when there is no
+    validation audio; every training then keeps its lowest-loss epoch."""
     train = TrainParams(**params)
     if not train.selection.detectors:
-        return None
+        return []
     detection = EvaluateParams(**evaluate_params).detection
     rule = EventRule(
         int(feature_spec["hop_frames"]), detection.smoothing_hops, detection.refractory_seconds
@@ -129,7 +130,11 @@ def validation_selection_set(
             "no validation long-form audio (ingest.longform.validation_minutes) or validation "
             "positives: checkpoints are selected by validation loss"
         )
-    return found
+    return [found] if found is not None else []
+
+
+def _one(selection: list[SelectionSet]) -> SelectionSet | None:
+    return selection[0] if selection else None
 
 
 def _outputs(
@@ -178,7 +183,7 @@ def train_judge(
     feature_spec: dict[str, Any],
     augmentation_check: dict[str, Any],
     teacher_check: dict[str, Any],
-    selection: SelectionSet | None,
+    selection: list[SelectionSet],
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -199,7 +204,7 @@ def train_judge(
         train,
         AugmentParams(**augment_params),
         checkpoints,
-        selection=selection,
+        selection=_one(selection),
     )
     return _outputs("judge_unmined", trained, feature_spec, {})
 
@@ -244,7 +249,7 @@ def train_sentry(
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
     teacher_check: dict[str, Any],
-    selection: SelectionSet | None,
+    selection: list[SelectionSet],
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -272,7 +277,7 @@ def train_sentry(
                 checkpoints,
                 teachers,
                 observer=observer,
-                selection=selection,
+                selection=_one(selection),
             )
             return trained.result.best_score
 
@@ -292,7 +297,7 @@ def train_sentry(
         augment,
         checkpoints,
         teachers,
-        selection=selection,
+        selection=_one(selection),
     )
     extra = {"teachers": [t.source for t in train.sentry.distillation.teachers]}
     return _outputs("sentry", trained, feature_spec, extra)
@@ -397,7 +402,7 @@ def retrain_judge(
     backgrounds: dict[str, bytes],
     rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
-    selection: SelectionSet | None,
+    selection: list[SelectionSet],
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -417,7 +422,7 @@ def retrain_judge(
         train,
         augment_params,
         checkpoints,
-        selection=selection,
+        selection=_one(selection),
     )
 
 
@@ -431,7 +436,7 @@ def retrain_sentry(
     rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
-    selection: SelectionSet | None,
+    selection: list[SelectionSet],
     params: dict[str, Any],
     augment_params: dict[str, Any],
     checkpoints: Path,
@@ -451,5 +456,5 @@ def retrain_sentry(
         augment_params,
         checkpoints,
         _teachers(train, judge, feature_spec),
-        selection,
+        _one(selection),
     )
