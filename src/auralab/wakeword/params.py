@@ -357,6 +357,10 @@ class MiningParams(StrictModel):
     refractory_seconds: float = Field(default=1.0, ge=0, description="one window per event")
     max_negatives: int = Field(default=2000, ge=1)
     retrain: bool = Field(default=True, description="train the sentry again with them")
+    sentry_retrain: Literal["from_scratch", "fine_tune"] = Field(
+        default="from_scratch",
+        description="the sentry again from scratch with the hard negatives, or fine-tuned",
+    )
     retrain_epochs: int = Field(default=4, ge=1)
     retrain_lr_ratio: float = Field(
         default=0.3, gt=0, le=1, description="fine-tuning learning rate / the sentry's"
