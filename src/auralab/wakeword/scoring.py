@@ -17,7 +17,9 @@ threshold.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -25,6 +27,7 @@ from torch import nn
 
 from auralab.wakeword.detector import score_windows
 from auralab.wakeword.features import FeatureSpec, log_mel
+from auralab.wakeword.params import DetectionParams
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,13 @@ class EventRule:
     hop_frames: int
     smoothing_hops: int = 3
     refractory_seconds: float = 2.0
+
+    @classmethod
+    def of(cls, feature_spec: Mapping[str, Any], detection: DetectionParams) -> EventRule:
+        """The rule of the ``evaluate.detection`` parameters at the feature record's hop."""
+        return cls(
+            int(feature_spec["hop_frames"]), detection.smoothing_hops, detection.refractory_seconds
+        )
 
     def hop_seconds(self, spec: FeatureSpec) -> float:
         return self.hop_frames * spec.hop_length / spec.sample_rate

@@ -37,11 +37,6 @@ from auralab.wakeword.train_inputs import feature_spec_of
 DETECTORS = ("sentry_unmined", "sentry", "judge")
 
 
-def _rule(feature_spec: dict[str, Any], params: EvaluateParams) -> EventRule:
-    d = params.detection
-    return EventRule(int(feature_spec["hop_frames"]), d.smoothing_hops, d.refractory_seconds)
-
-
 def _evaluation_audio(longform: dict[str, bytes], sample_rate: int) -> dict[str, np.ndarray]:
     return decode_folder(
         {k: v for k, v in longform.items() if k.startswith("evaluation/")}, sample_rate
@@ -63,7 +58,7 @@ def evaluate_detectors(
     accepts and what was playing; before/after mining."""
     p = EvaluateParams(**params)
     spec = feature_spec_of(feature_spec)
-    rule = _rule(feature_spec, p)
+    rule = EventRule.of(feature_spec, p.detection)
     audio = _evaluation_audio(longform, spec.sample_rate)
     report: dict[str, Any] = {"event_rule": rule.__dict__ | {"hop_seconds": rule.hop_seconds(spec)}}
     curves, points, metrics, files = {}, {}, {}, {}
@@ -165,7 +160,7 @@ def evaluate_cascade_node(
     p = EvaluateParams(**params)
     c = p.cascade
     spec = feature_spec_of(feature_spec)
-    rule = _rule(feature_spec, p)
+    rule = EventRule.of(feature_spec, p.detection)
     audio = _evaluation_audio(longform, spec.sample_rate)
     test = (evaluation_features.table["split"] == "test").to_numpy()
     streams = np.asarray(evaluation_features.features[test], dtype=np.float32)

@@ -25,12 +25,12 @@ from auralab.wakeword.mining import mine_hard_negatives
 from auralab.wakeword.models import n_params
 from auralab.wakeword.params import (
     AugmentParams,
-    DetectorParams,
     EvaluateParams,
     FitParams,
     SentryFitParams,
     TrainParams,
 )
+from auralab.wakeword.retraining import retrain_plan
 from auralab.wakeword.scoring import EventRule
 from auralab.wakeword.selection import SelectionSet
 from auralab.wakeword.train_inputs import (
@@ -118,10 +118,7 @@ def validation_selection_set(
     train = TrainParams(**params)
     if not train.selection.detectors:
         return []
-    detection = EvaluateParams(**evaluate_params).detection
-    rule = EventRule(
-        int(feature_spec["hop_frames"]), detection.smoothing_hops, detection.refractory_seconds
-    )
+    rule = EventRule.of(feature_spec, EvaluateParams(**evaluate_params).detection)
     found = selection_set(
         longform, evaluation_features, feature_spec, rule, train.selection.fa_per_hour
     )
@@ -331,7 +328,7 @@ def mine_negatives(
     return mined, report, as_mlflow_metrics({f"mining.{k}": v for k, v in stats.items()})
 
 
-def _fine_tune(
+def _retrain(
     name: str,
     kind: str,
     unmined: dict[str, Any],
@@ -355,50 +352,26 @@ def _fine_tune(
         return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
     windows, training_features, evaluation_features, backgrounds, rirs = data_inputs
     data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
-    config = unmined["config"]  # the model's own architecture (a sweep may have changed it)
-    model = DetectorParams(
-        architecture=config.get("architecture"),
-        window_mean_norm=config.get("window_mean_norm", False),
-        channels=list(config["channels"]),
-        kernel_size=config["kernel_size"],
-        dropout=config["dropout"],
-    )
-    if from_scratch:
-        # A fresh model on the whole schedule with the hard negatives among the data from the
-        # first epoch (measured: 16% FRR at 0.5 FA/h against 25% without them, where a
-        # fine-tune of the first sentry made it worse in two runs of four).
-        tuned = fit.model_copy(update={"model": model})
-        initial_state, first_epoch = None, 0
-    else:
-        # Fine-tuning: a lower learning rate, and the SNR schedule goes on where training ended
-        # (restarting it would retrain on easy mixtures and undo the hard ones).
-        tuned = fit.model_copy(
-            update={
-                "epochs": train.mining.retrain_epochs,
-                "model": model,
-                "lr": fit.lr * train.mining.retrain_lr_ratio,
-            }
-        )
-        initial_state, first_epoch = detector_from_payload(unmined).state_dict(), fit.epochs
+    plan = retrain_plan(unmined, fit, train.mining, from_scratch)
     trained = _fit(
         name,
         kind,
         data,
         evaluation_features,
         feature_spec,
-        tuned,
+        plan.fit,
         train,
         AugmentParams(**augment_params),
         checkpoints,
         teachers,
-        initial_state=initial_state,
-        first_epoch=first_epoch,
+        initial_state=plan.initial_state,
+        first_epoch=plan.first_epoch,
         selection=selection,
     )
     extra = {
         "retrained": "from scratch" if from_scratch else "fine-tuned",
         "hard_negatives": len(hard_negatives),
-        "kept_unmined_weights": initial_state is not None and trained.result.best_step == 0,
+        "kept_unmined_weights": plan.initial_state is not None and trained.result.best_step == 0,
     }
     return _outputs(name, trained, feature_spec, extra)
 
@@ -421,7 +394,7 @@ def retrain_judge(
     triggers, so it learns the sentry's false accepts."""
     train = TrainParams(**params)
     data = (windows, training_features, evaluation_features, backgrounds, rirs)
-    return _fine_tune(
+    return _retrain(
         "judge",
         "judge",
         judge_unmined,
@@ -455,7 +428,7 @@ def retrain_sentry(
     ``mining.sentry_retrain``), distilled from the fine-tuned judge."""
     train = TrainParams(**params)
     data = (windows, training_features, evaluation_features, backgrounds, rirs)
-    return _fine_tune(
+    return _retrain(
         "sentry_mined",
         "sentry",
         sentry,
