@@ -128,6 +128,8 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     assert cascade["judge_unreachable"] == 0
     assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9
     assert len(cascade["comparisons"]) == 4  # the operating rate and three comparison rates
+    for point in cascade["operating_points"]:
+        assert point["fa_per_hour"] <= point["target_fa_per_hour"] + 1e-9
     for row in cascade["comparisons"]:
         assert row["cascade_frr"] <= row["sentry_alone_frr"] + 1e-9
     assert len(evaluation["mining_effect"]["at_same_frr"]) == 3

@@ -13,7 +13,12 @@ import pytest
 import torch
 
 from auralab.core.errors import TeacherError
-from auralab.wakeword.cascade import fused_score, lookahead_windows, peak_score
+from auralab.wakeword.cascade import (
+    CascadeDecisions,
+    fused_score,
+    lookahead_windows,
+    peak_score,
+)
 from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
 from auralab.wakeword.evaluation import ScoredSet, equal_frr_comparison, frr, threshold_at_frr
 from auralab.wakeword.features import FeatureSpec
@@ -85,6 +90,22 @@ def test_detectors_are_compared_at_the_same_false_reject_rate():
 def test_the_cascade_decides_on_the_judge_or_the_mean_of_both():
     assert fused_score(0.9, 0.3, "judge") == 0.3
     assert fused_score(0.9, 0.3, "mean") == pytest.approx(0.6)
+
+
+def test_the_cascade_finds_its_own_frr_at_a_false_accept_rate():
+    # Two hours; four positive streams (stream 1 triggered twice); three false triggers.
+    decisions = CascadeDecisions(
+        scores=np.array([0.9, 0.8, 0.3, 0.7, 0.95, 0.6, 0.5, -np.inf]),
+        is_negative=np.array([False, False, False, False, True, True, True, False]),
+        stream_of=np.array([0, 1, 1, 2, -1, -1, -1, 3]),
+        n_positive=4,
+        hours=2.0,
+    )
+    assert decisions.at(0.0) == (1.5, 0.25)  # stream 3's judge was down and it was rejected
+    threshold = decisions.loosest_within_fa(0.5)  # one false accept in two hours
+    assert threshold == 0.7 and decisions.at(threshold) == (0.5, 0.25)
+    assert decisions.loosest_within_fa(0.0) == np.inf  # the loudest false trigger tops them all
+    assert decisions.strictest_within_frr(0.5) == 0.8
 
 
 def test_a_trigger_carries_the_windows_and_peak_of_the_hops_after_it():

@@ -13,7 +13,7 @@ their mean separates wake words from false triggers better than either alone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,42 @@ def triggers(
     return out
 
 
+@dataclass(frozen=True)
+class CascadeDecisions:
+    """The fused score of every trigger, and which of them fired on negative audio."""
+
+    scores: np.ndarray  # [T] fused decision scores (+-inf where the judge was unreachable)
+    is_negative: np.ndarray  # [T] bool
+    stream_of: np.ndarray  # [T] index of the positive test stream, -1 on negatives
+    n_positive: int
+    hours: float
+
+    def at(self, threshold: float) -> tuple[float, float]:
+        """(FA/h, FRR) of the cascade when triggers scoring at least ``threshold`` stand."""
+        accepted = self.scores >= threshold
+        detected = len(set(self.stream_of[accepted & ~self.is_negative].tolist()))
+        fa = float((accepted & self.is_negative).sum()) / self.hours if self.hours else np.nan
+        return fa, 1 - detected / self.n_positive if self.n_positive else float("nan")
+
+    def candidates(self) -> np.ndarray:
+        return np.unique(np.concatenate([[0.0], self.scores[np.isfinite(self.scores)]]))
+
+    def strictest_within_frr(self, target_frr: float) -> float:
+        """The highest threshold whose FRR is at most ``target_frr`` (0 when none is)."""
+        chosen = 0.0
+        for candidate in self.candidates():  # FRR grows with the threshold
+            if self.at(float(candidate))[1] <= target_frr + 1e-12:
+                chosen = float(candidate)
+        return chosen
+
+    def loosest_within_fa(self, target_fa_per_hour: float) -> float:
+        """The lowest threshold whose FA/h is at most ``target_fa_per_hour`` (inf when none is)."""
+        for candidate in self.candidates():  # FA/h falls as the threshold rises
+            if self.at(float(candidate))[0] <= target_fa_per_hour + 1e-12:
+                return float(candidate)
+        return float("inf")
+
+
 def evaluate_cascade(
     scored: ScoredSet,
     found: list[Trigger],
@@ -95,43 +131,32 @@ def evaluate_cascade(
     references: list[dict[str, float]],
     on_unreachable: str,
     fusion: str = "judge",
+    target_fa_per_hour: Sequence[float] = (),
 ) -> dict[str, Any]:
     """Judge every trigger through ``client``. For each sentry-alone reference (``frr``,
     ``fa_per_hour``; the first is the operating point) pick the strictest judge threshold that keeps
     the cascade's FRR at the reference's and report the cascade's FA/h there: the cascade against
-    the sentry alone at the same FRR. Also the added latency per trigger."""
+    the sentry alone at the same FRR. Then the cascade's own FRR at each of
+    ``target_fa_per_hour`` (the loosest decision threshold within the rate), and the added
+    latency per trigger."""
     verdicts = [client.judge(t.windows) for t in found]
     fallback = np.inf if on_unreachable == "accept" else -np.inf
-    scores = np.array(
-        [
-            fused_score(t.sentry_score, v.score, fusion) if v.score is not None else fallback
-            for t, v in zip(found, verdicts, strict=True)
-        ]
+    decisions = CascadeDecisions(
+        scores=np.array(
+            [
+                fused_score(t.sentry_score, v.score, fusion) if v.score is not None else fallback
+                for t, v in zip(found, verdicts, strict=True)
+            ]
+        ),
+        is_negative=np.array([t.positive_stream is None for t in found], dtype=bool),
+        stream_of=np.array([-1 if t.positive_stream is None else t.positive_stream for t in found]),
+        n_positive=int((scored.streams["label"] == 1).sum()),
+        hours=scored.negatives.hours,
     )
-    is_negative = np.array([t.positive_stream is None for t in found], dtype=bool)
-    stream_of = np.array([-1 if t.positive_stream is None else t.positive_stream for t in found])
-    n_positive = int((scored.streams["label"] == 1).sum())
-    hours = scored.negatives.hours
-
-    def at(judge_threshold: float) -> tuple[float, float]:
-        accepted = scores >= judge_threshold
-        detected = len(set(stream_of[accepted & ~is_negative].tolist()))
-        fa = float((accepted & is_negative).sum()) / hours if hours else float("nan")
-        return fa, 1 - detected / n_positive if n_positive else float("nan")
-
-    candidates = np.unique(np.concatenate([[0.0], scores[np.isfinite(scores)]]))
-
-    def strictest(target_frr: float) -> float:
-        chosen = 0.0
-        for candidate in candidates:  # FRR grows with the threshold
-            if at(float(candidate))[1] <= target_frr + 1e-12:
-                chosen = float(candidate)
-        return chosen
-
     comparisons = []
     for reference in references:
-        threshold = strictest(reference["frr"])
-        fa, miss = at(threshold)
+        threshold = decisions.strictest_within_frr(reference["frr"])
+        fa, miss = decisions.at(threshold)
         comparisons.append(
             {
                 "sentry_alone_fa_per_hour": reference["fa_per_hour"],
@@ -140,6 +165,13 @@ def evaluate_cascade(
                 "cascade_fa_per_hour": fa,
                 "cascade_frr": miss,
             }
+        )
+    operating_points = []
+    for target in target_fa_per_hour:
+        threshold = decisions.loosest_within_fa(target)
+        fa, miss = decisions.at(threshold)
+        operating_points.append(
+            {"target_fa_per_hour": target, "threshold": threshold, "fa_per_hour": fa, "frr": miss}
         )
     seconds = np.array([v.seconds for v in verdicts if v.reachable]) * 1000
     unreachable = sum(not v.reachable for v in verdicts)
@@ -150,6 +182,7 @@ def evaluate_cascade(
         "fusion": fusion,
         **comparisons[0],
         "comparisons": comparisons,
+        "operating_points": operating_points,
         "triggers": len(found),
         "judge_unreachable": int(unreachable),
         "on_unreachable": on_unreachable,

@@ -181,7 +181,14 @@ def evaluate_cascade_node(
             url, 0.5, c.timeout_seconds, c.retries, c.backoff_seconds, c.on_unreachable
         )
         return evaluate_cascade(
-            scored, found, client, sentry_threshold, references, c.on_unreachable, c.fusion
+            scored,
+            found,
+            client,
+            sentry_threshold,
+            references,
+            c.on_unreachable,
+            c.fusion,
+            p.target_fa_per_hour,
         )
 
     if c.judge_url:
@@ -201,4 +208,6 @@ def evaluate_cascade_node(
     numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
     for level, row in zip(levels[1:], report["comparisons"][1:], strict=True):
         numbers[f"fa_per_hour_at_sentry_frr_of_{level:g}_fa_per_hour"] = row["cascade_fa_per_hour"]
+    for point in report["operating_points"]:
+        numbers[f"frr_at_{point['target_fa_per_hour']:g}_fa_per_hour"] = point["frr"]
     return report, as_mlflow_metrics({f"cascade.{k}": v for k, v in numbers.items()})
