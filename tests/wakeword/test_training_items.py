@@ -3,6 +3,8 @@ and the distillation objective."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,6 +59,31 @@ def test_an_item_depends_on_its_epoch_and_nothing_else(setup):
     assert first.shape == (spec.window_frames, spec.n_mels) and label == 0
     np.testing.assert_array_equal(first, items[(2, 1)][0])
     assert not np.array_equal(first, items[(3, 1)][0])
+
+
+def test_long_form_windows_are_fresh_excerpts_of_the_recordings_each_epoch(setup):
+    data, augment, spec = setup
+    quiet = augment.model_copy(
+        update={
+            name: getattr(augment, name).model_copy(update={"probability": 0.0})
+            for name in ("background", "reverb", "gain", "shift")
+        }
+    )
+    ramp = np.linspace(-0.5, 0.5, 16000 * 20, dtype=np.float32)  # every excerpt is different
+    with_longform = replace(data, longform=[ramp])
+    items = TrainingItems(with_longform, quiet, spec, 2, seed=3, longform_windows=3)
+    assert len(items) == 9 and items.counts() == (2, 7)
+    last = len(items) - 1
+    features, label = items[(0, last)]
+    assert label == 0 and features.shape == (spec.window_frames, spec.n_mels)
+    assert not np.array_equal(features, items[(1, last)][0])  # another excerpt next epoch
+    # The audio under an item is a contiguous window-long stretch of the recording.
+    excerpt = items._audio(last, np.random.default_rng(0))
+    start = int(np.argmin(np.abs(ramp - excerpt[0])))
+    np.testing.assert_array_equal(excerpt, ramp[start : start + spec.window_samples])
+    # Precomputed features leave no waveforms to crop.
+    precomputed = replace(with_longform, precomputed=np.zeros((4, 5, 3), np.float32))
+    assert len(TrainingItems(precomputed, quiet, spec, 2, seed=3, longform_windows=3)) == 4
 
 
 def test_a_fine_tune_continues_the_schedule_where_training_ended(setup):

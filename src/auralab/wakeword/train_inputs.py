@@ -27,9 +27,11 @@ def training_data(
     training_features: FeatureSet,
     backgrounds: Mapping[str, bytes],
     rirs: Mapping[str, bytes],
+    longform: Mapping[str, bytes],
     hard_negatives: ClipSet | None = None,
 ) -> TrainingData:
-    """The training split, augmented on the fly unless features were precomputed."""
+    """The training split, augmented on the fly unless features were precomputed, with the
+    training long-form recordings (``training/``) that negative windows are cropped from."""
     train = windows.subset((windows.table["split"] == "train").to_numpy())
     precomputed = None
     if len(training_features.table):
@@ -42,6 +44,9 @@ def training_data(
         # Only the training split is decoded (train_items then orders it by name).
         backgrounds=train_items(decode_folder(_train_only(backgrounds), rate)),
         rirs=train_items(decode_folder(_train_only(rirs), rate)),
+        longform=train_items(
+            decode_folder({k: v for k, v in longform.items() if k.startswith("training/")}, rate)
+        ),
         hard_negatives=hard_negatives,
         precomputed=precomputed,
     )

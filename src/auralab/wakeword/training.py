@@ -37,12 +37,14 @@ BACKGROUND_GAIN_DB = (-20.0, 0.0)  # level of a background-only window relative 
 
 @dataclass
 class TrainingData:
-    """Clean training windows, the training split's backgrounds and rooms, mined hard negatives,
-    and (when features are precomputed) the cached features of the windows."""
+    """Clean training windows, the training split's backgrounds and rooms, the training long-form
+    recordings, mined hard negatives, and (when features are precomputed) the cached features of
+    the windows."""
 
     windows: ClipSet
     backgrounds: Sequence[np.ndarray]
     rirs: Sequence[np.ndarray]
+    longform: Sequence[np.ndarray] = ()
     hard_negatives: ClipSet | None = None
     precomputed: np.ndarray | None = None  # [N windows, frames, n_mels]
 
@@ -53,8 +55,9 @@ class TrainingData:
 
 class TrainingItems:
     """``items[(epoch, i)] -> (log-mel [frames, n_mels], label)``: the windows, then the hard
-    negatives, then ``background_windows`` crops of backgrounds (label 0), each augmented with the
-    epoch's SNR range; or the precomputed features as they are."""
+    negatives, then ``background_windows`` crops of backgrounds and ``longform_windows`` crops of
+    the long-form recordings (label 0, drawn afresh each epoch), each augmented with the epoch's
+    SNR range; or the precomputed features as they are (no crops then: they are waveforms)."""
 
     def __init__(
         self,
@@ -64,17 +67,18 @@ class TrainingItems:
         background_windows: int,
         seed: int,
         first_epoch: int = 0,
+        longform_windows: int = 0,
     ) -> None:
         self.data, self.augment_params, self.spec, self.seed = data, augment, spec, seed
         self.first_epoch = first_epoch  # where in the SNR schedule (and seed stream) epoch 0 is
         self.n_windows = len(data.windows)
-        self.n_backgrounds = (
-            0 if data.precomputed is not None or not data.backgrounds else background_windows
-        )
+        waveforms = data.precomputed is None
+        self.n_backgrounds = background_windows if waveforms and data.backgrounds else 0
+        self.n_longform = longform_windows if waveforms and data.longform else 0
         self.labels = np.concatenate(
             [
                 data.windows.table["label"].to_numpy(np.float32),
-                np.zeros(data.n_hard + self.n_backgrounds, np.float32),
+                np.zeros(data.n_hard + self.n_backgrounds + self.n_longform, np.float32),
             ]
         )
         self._augmenter: WaveformAugmenter | None = None  # built in each worker on first use
@@ -94,13 +98,20 @@ class TrainingItems:
         if item < self.data.n_hard:
             assert self.data.hard_negatives is not None
             return self.data.hard_negatives.clip(item)
-        source = self.data.backgrounds[int(rng.integers(len(self.data.backgrounds)))]
+        item -= self.data.n_hard
+        if item < self.n_backgrounds:
+            gain = 10 ** (rng.uniform(*BACKGROUND_GAIN_DB) / 20)
+            return self._crop(self.data.backgrounds, rng) * gain
+        return self._crop(self.data.longform, rng)
+
+    def _crop(self, sources: Sequence[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+        """A window-long excerpt of a random source, at a random place."""
+        source = sources[int(rng.integers(len(sources)))]
         length = self.spec.window_samples
         if len(source) < length:
             source = np.resize(source, length)
         start = int(rng.integers(0, len(source) - length + 1))
-        gain = 10 ** (rng.uniform(*BACKGROUND_GAIN_DB) / 20)
-        return (source[start : start + length] * gain).astype(np.float32)
+        return source[start : start + length].astype(np.float32)
 
     def __getitem__(self, key: tuple[int, int]) -> tuple[np.ndarray, np.float32]:
         epoch, item = key
@@ -214,6 +225,7 @@ def fingerprint(
         "kind": kind,
         "windows": [len(data.windows), int(data.windows.audio[::997].astype(np.int64).sum())],
         "hard": data.n_hard,
+        "longform": [len(data.longform), sum(len(a) for a in data.longform)],
         "precomputed": data.precomputed is not None,
         "fit": fit.model_dump(mode="json"),
         "train": train.model_dump(mode="json", exclude={"resume", "sweep", "mining"}),
@@ -277,7 +289,13 @@ def fit_detector(
         model.load_state_dict(initial_state)
     model = model.to(device())
     items = TrainingItems(
-        data, augment, spec, train_params.background_windows, train_params.seed, first_epoch
+        data,
+        augment,
+        spec,
+        train_params.background_windows,
+        train_params.seed,
+        first_epoch,
+        train_params.longform_windows,
     )
     alpha, temperature = distillation
     objective = Objective(

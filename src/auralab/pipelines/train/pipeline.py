@@ -30,9 +30,15 @@ def music() -> Pipeline:
 
 
 def wakeword() -> Pipeline:
-    data = ["windows", "training_features", "evaluation_features", "backgrounds", "rirs"]
+    data = ["training_data", "evaluation_features"]
     return Pipeline(
         [
+            node(
+                wakeword_nodes.assemble_training_data,
+                inputs=["windows", "training_features", "backgrounds", "rirs", "longform"],
+                outputs="training_data",
+                name="assemble_training_data",
+            ),
             node(
                 wakeword_nodes.check_teachers,
                 inputs=["params:train", "feature_spec"],

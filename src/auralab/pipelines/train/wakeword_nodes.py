@@ -6,6 +6,7 @@ epoch and the SNR range of each epoch to the active MLflow run (prefix ``wakewor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,18 @@ def _fit(
     )
 
 
+def assemble_training_data(
+    windows: ClipSet,
+    training_features: FeatureSet,
+    backgrounds: dict[str, bytes],
+    rirs: dict[str, bytes],
+    longform: dict[str, bytes],
+) -> TrainingData:
+    """What every training here reads: the training split's windows (or their cached features),
+    backgrounds, rooms and long-form recordings, decoded once."""
+    return training_data(windows, training_features, backgrounds, rirs, longform)
+
+
 def validation_selection_set(
     longform: dict[str, bytes],
     evaluation_features: FeatureSet,
@@ -172,11 +185,8 @@ def _outputs(
 
 
 def train_judge(
-    windows: ClipSet,
-    training_features: FeatureSet,
+    data: TrainingData,
     evaluation_features: FeatureSet,
-    backgrounds: dict[str, bytes],
-    rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     augmentation_check: dict[str, Any],
     teacher_check: dict[str, Any],
@@ -190,7 +200,6 @@ def train_judge(
     del teacher_check  # a dependency, not a value
     raise_if_failed(augmentation_check)
     train = TrainParams(**params)
-    data = training_data(windows, training_features, backgrounds, rirs)
     trained = _fit(
         "judge_unmined",
         "judge",
@@ -238,11 +247,8 @@ def _trial_fit(
 
 
 def train_sentry(
-    windows: ClipSet,
-    training_features: FeatureSet,
+    data: TrainingData,
     evaluation_features: FeatureSet,
-    backgrounds: dict[str, bytes],
-    rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
     teacher_check: dict[str, Any],
@@ -255,7 +261,6 @@ def train_sentry(
     del teacher_check  # a dependency: teachers were checked before any training
     train = TrainParams(**params)
     augment = AugmentParams(**augment_params)
-    data = training_data(windows, training_features, backgrounds, rirs)
     teachers = _teachers(train, judge, feature_spec)
     fit = train.sentry
     if train.sweep.n_trials > 0:
@@ -334,7 +339,8 @@ def _retrain(
     unmined: dict[str, Any],
     fit: FitParams,
     hard_negatives: ClipSet,
-    data_inputs: tuple[ClipSet, FeatureSet, FeatureSet, dict[str, bytes], dict[str, bytes]],
+    data: TrainingData,
+    evaluation_features: FeatureSet,
     feature_spec: dict[str, Any],
     train: TrainParams,
     augment_params: dict[str, Any],
@@ -350,13 +356,11 @@ def _retrain(
     if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
         summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
         return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
-    windows, training_features, evaluation_features, backgrounds, rirs = data_inputs
-    data = training_data(windows, training_features, backgrounds, rirs, hard_negatives)
     plan = retrain_plan(unmined, fit, train.mining, from_scratch)
     trained = _fit(
         name,
         kind,
-        data,
+        replace(data, hard_negatives=hard_negatives),
         evaluation_features,
         feature_spec,
         plan.fit,
@@ -379,11 +383,8 @@ def _retrain(
 def retrain_judge(
     judge_unmined: dict[str, Any],
     hard_negatives: ClipSet,
-    windows: ClipSet,
-    training_features: FeatureSet,
+    data: TrainingData,
     evaluation_features: FeatureSet,
-    backgrounds: dict[str, bytes],
-    rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     selection: list[SelectionSet],
     params: dict[str, Any],
@@ -393,7 +394,6 @@ def retrain_judge(
     """The judge fine-tuned with the hard negatives: in the cascade it sees exactly the sentry's
     triggers, so it learns the sentry's false accepts."""
     train = TrainParams(**params)
-    data = (windows, training_features, evaluation_features, backgrounds, rirs)
     return _retrain(
         "judge",
         "judge",
@@ -401,6 +401,7 @@ def retrain_judge(
         train.judge,
         hard_negatives,
         data,
+        evaluation_features,
         feature_spec,
         train,
         augment_params,
@@ -412,11 +413,8 @@ def retrain_judge(
 def retrain_sentry(
     sentry: dict[str, Any],
     hard_negatives: ClipSet,
-    windows: ClipSet,
-    training_features: FeatureSet,
+    data: TrainingData,
     evaluation_features: FeatureSet,
-    backgrounds: dict[str, bytes],
-    rirs: dict[str, bytes],
     feature_spec: dict[str, Any],
     judge: dict[str, Any],
     selection: list[SelectionSet],
@@ -427,7 +425,6 @@ def retrain_sentry(
     """The sentry trained again with the hard negatives (afresh or fine-tuned, by
     ``mining.sentry_retrain``), distilled from the fine-tuned judge."""
     train = TrainParams(**params)
-    data = (windows, training_features, evaluation_features, backgrounds, rirs)
     return _retrain(
         "sentry_mined",
         "sentry",
@@ -435,6 +432,7 @@ def retrain_sentry(
         train.sentry,
         hard_negatives,
         data,
+        evaluation_features,
         feature_spec,
         train,
         augment_params,
