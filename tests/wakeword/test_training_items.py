@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 import torch
 
+from auralab.wakeword.audio import encode
 from auralab.wakeword.backgrounds import coloured_noise
 from auralab.wakeword.clips import pack
-from auralab.wakeword.features import FeatureSpec
+from auralab.wakeword.features import FeatureSet, FeatureSpec
 from auralab.wakeword.params import SpecMaskParams, load_wakeword_params
 from auralab.wakeword.spec_augment import SpecMasks
+from auralab.wakeword.train_inputs import training_data
 from auralab.wakeword.training import (
     Objective,
     Teacher,
@@ -167,3 +169,25 @@ def test_training_beside_workers_gives_the_threads_back():
         raise RuntimeError("a failed epoch")
     assert torch.get_num_threads() == before
     torch.set_num_threads(original)
+
+
+def test_training_reads_the_training_long_form_recordings_only(setup):
+    data, _, _ = setup
+    rng = np.random.default_rng(1)
+
+    def flac(seconds: float) -> bytes:
+        return encode(0.1 * rng.standard_normal(int(seconds * 16000)), 16000, "FLAC")
+
+    longform = {
+        "training/training-001.flac": flac(2.0),
+        "training/training-000.flac": flac(3.0),
+        "mining/mining-000.flac": flac(4.0),
+        "evaluation/evaluation-000.flac": flac(5.0),
+    }
+    features = FeatureSet(np.zeros((0, 1, 1), np.float16), pd.DataFrame({"clip_id": []}), {})
+    table = data.windows.table.assign(split="train")
+    windows = replace(data.windows, table=table)
+    background = {"train/noise.wav": encode(0.1 * rng.standard_normal(16000), 16000)}
+    read = training_data(windows, features, background, {}, longform)
+    assert [len(a) / 16000 for a in read.longform] == [3.0, 2.0]  # by name; no other set
+    assert len(read.backgrounds) == 1 and read.precomputed is None

@@ -22,6 +22,10 @@ def _train_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if k.startswith("train/")}
 
 
+def _training_longform(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.startswith("training/")}
+
+
 def training_data(
     windows: ClipSet,
     training_features: FeatureSet,
@@ -44,9 +48,9 @@ def training_data(
         # Only the training split is decoded (train_items then orders it by name).
         backgrounds=train_items(decode_folder(_train_only(backgrounds), rate)),
         rirs=train_items(decode_folder(_train_only(rirs), rate)),
-        longform=train_items(
-            decode_folder({k: v for k, v in longform.items() if k.startswith("training/")}, rate)
-        ),
+        longform=[
+            audio for _, audio in sorted(decode_folder(_training_longform(longform), rate).items())
+        ],
         hard_negatives=hard_negatives,
         precomputed=precomputed,
     )
