@@ -171,7 +171,7 @@ def test_training_beside_workers_gives_the_threads_back():
     torch.set_num_threads(original)
 
 
-def test_training_reads_the_training_long_form_recordings_only(setup):
+def test_training_crops_the_mining_pool_and_no_other_long_form_audio(setup):
     data, _, _ = setup
     rng = np.random.default_rng(1)
 
@@ -179,9 +179,9 @@ def test_training_reads_the_training_long_form_recordings_only(setup):
         return encode(0.1 * rng.standard_normal(int(seconds * 16000)), 16000, "FLAC")
 
     longform = {
-        "training/training-001.flac": flac(2.0),
-        "training/training-000.flac": flac(3.0),
-        "mining/mining-000.flac": flac(4.0),
+        "mining/mining-001.flac": flac(2.0),
+        "mining/mining-000.flac": flac(3.0),
+        "validation/validation-000.flac": flac(4.0),
         "evaluation/evaluation-000.flac": flac(5.0),
     }
     features = FeatureSet(np.zeros((0, 1, 1), np.float16), pd.DataFrame({"clip_id": []}), {})

@@ -238,9 +238,9 @@ def build_longform(
     midi: Mapping[str, bytes], rirs: Mapping[str, np.ndarray], params: IngestParams
 ) -> tuple[dict[str, bytes], pd.DataFrame]:
     """FLAC chunks ``evaluation/*.flac`` (test speakers, music, rooms), ``validation/*.flac``
-    (validation material, for checkpoint selection), ``mining/*.flac`` and ``training/*.flac``
-    (two disjoint draws of training material: hard negatives are mined from the first, random
-    negative windows cropped from the second), and the segment table of all."""
+    (validation material, for checkpoint selection) and ``mining/*.flac`` (training material:
+    training crops random negative windows from it, and mining its hard negatives), and the
+    segment table of all."""
     p = params.longform
     files: dict[str, bytes] = {}
     tables = []
@@ -248,7 +248,6 @@ def build_longform(
         ("evaluation", "test", p.evaluation_minutes, params.seed + 10),
         ("validation", "validation", p.validation_minutes, params.seed + 30),
         ("mining", "train", p.mining_minutes, params.seed + 20),
-        ("training", "train", p.training_minutes, params.seed + 40),
     ):
         if minutes <= 0:
             continue

@@ -100,15 +100,12 @@ class RoomParams(StrictModel):
 
 class LongformParams(StrictModel):
     """Long negative recordings: evaluation audio (false accepts per hour), validation audio
-    (checkpoint selection), a mining pool, and training audio (random negative windows)."""
+    (checkpoint selection) and a mining pool (hard negatives and random negative windows)."""
 
     evaluation_minutes: float = Field(gt=0)
     mining_minutes: float = Field(gt=0)
     validation_minutes: float = Field(
         default=20.0, ge=0, description="validation speakers and material; 0 = none"
-    )
-    training_minutes: float = Field(
-        default=0.0, ge=0, description="training material negative windows are cropped from"
     )
     chunk_minutes: float = Field(default=5.0, gt=0, description="one FLAC file per chunk")
     speech_share: float = Field(default=0.4, ge=0, le=1)
@@ -383,7 +380,7 @@ class TrainParams(StrictModel):
     longform_windows: int = Field(
         default=0,
         ge=0,
-        description="negative windows cropped afresh each epoch from the training long-form audio",
+        description="negative windows cropped afresh each epoch from the mining pool",
     )
     class_weighting: Literal["balanced", "none"] = Field(
         default="balanced", description="balanced: positives weighted by negatives/positives"

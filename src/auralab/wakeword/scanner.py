@@ -17,12 +17,7 @@ from auralab.wakeword.params import ValidateParams
 
 INTENTIONALLY_QUIET = ("silence",)  # categories that are meant to be near-silent
 # The evaluation audio is built from test material, the mining pool from training material.
-LONGFORM_SPLITS = {
-    "evaluation": "test",
-    "validation": "validation",
-    "mining": "train",
-    "training": "train",
-}
+LONGFORM_SPLITS = {"evaluation": "test", "validation": "validation", "mining": "train"}
 
 
 def _levels(audio: np.ndarray, params: ValidateParams) -> dict[str, Any]:

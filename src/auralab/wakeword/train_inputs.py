@@ -22,8 +22,8 @@ def _train_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in files.items() if k.startswith("train/")}
 
 
-def _training_longform(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.startswith("training/")}
+def _mining_pool(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.startswith("mining/")}
 
 
 def training_data(
@@ -35,7 +35,8 @@ def training_data(
     hard_negatives: ClipSet | None = None,
 ) -> TrainingData:
     """The training split, augmented on the fly unless features were precomputed, with the
-    training long-form recordings (``training/``) that negative windows are cropped from."""
+    mining pool's recordings (``mining/``, training material) that negative windows are cropped
+    from."""
     train = windows.subset((windows.table["split"] == "train").to_numpy())
     precomputed = None
     if len(training_features.table):
@@ -49,7 +50,7 @@ def training_data(
         backgrounds=train_items(decode_folder(_train_only(backgrounds), rate)),
         rirs=train_items(decode_folder(_train_only(rirs), rate)),
         longform=[
-            audio for _, audio in sorted(decode_folder(_training_longform(longform), rate).items())
+            audio for _, audio in sorted(decode_folder(_mining_pool(longform), rate).items())
         ],
         hard_negatives=hard_negatives,
         precomputed=precomputed,

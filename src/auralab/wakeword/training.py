@@ -37,9 +37,9 @@ BACKGROUND_GAIN_DB = (-20.0, 0.0)  # level of a background-only window relative 
 
 @dataclass
 class TrainingData:
-    """Clean training windows, the training split's backgrounds and rooms, the training long-form
-    recordings, mined hard negatives, and (when features are precomputed) the cached features of
-    the windows."""
+    """Clean training windows, the training split's backgrounds and rooms, long-form recordings of
+    training material (the mining pool), mined hard negatives, and (when features are
+    precomputed) the cached features of the windows."""
 
     windows: ClipSet
     backgrounds: Sequence[np.ndarray]

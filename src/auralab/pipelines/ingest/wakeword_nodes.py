@@ -83,7 +83,6 @@ def ingest_report(
         "hours_longform_evaluation": _hours(longform, "evaluation"),
         "hours_longform_validation": _hours(longform, "validation"),
         "hours_longform_mining": _hours(longform, "mining"),
-        "hours_longform_training": _hours(longform, "training"),
     }
     return quarantine, as_mlflow_metrics(metrics)
 
