@@ -1,9 +1,10 @@
 """Long negative recordings: a timeline of speech passages, music, noise and babble over a noise
 floor, cut into fixed-length chunks. None of it contains the wake phrase.
 
-Used twice with disjoint material: the evaluation audio (held-out speakers, test music and rooms)
-that false accepts per hour are measured on, and the mining pool (training material) that hard
-negatives are mined from.
+Composed three times from disjoint material: the evaluation audio (held-out speakers, test music
+and rooms) that false accepts per hour are measured on, validation audio that checkpoints may be
+selected on, and the mining pool (training material) that training crops random negative windows
+from and hard negatives are mined from.
 """
 
 from __future__ import annotations
