@@ -5,6 +5,7 @@ from __future__ import annotations
 from kedro.pipeline import Pipeline, node
 
 from auralab.pipelines.train import music_nodes, wakeword_nodes
+from auralab.wakeword.train_inputs import training_data
 
 
 def music() -> Pipeline:
@@ -34,7 +35,8 @@ def wakeword() -> Pipeline:
     return Pipeline(
         [
             node(
-                wakeword_nodes.assemble_training_data,
+                # Decoded once; every training below reads the same TrainingData.
+                training_data,
                 inputs=["windows", "training_features", "backgrounds", "rirs", "longform"],
                 outputs="training_data",
                 name="assemble_training_data",

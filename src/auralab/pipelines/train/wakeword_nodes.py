@@ -38,7 +38,6 @@ from auralab.wakeword.train_inputs import (
     feature_spec_of,
     selection_set,
     split_windows,
-    training_data,
 )
 from auralab.wakeword.training import Teacher, TrainedDetector, TrainingData, fit_detector
 
@@ -104,18 +103,6 @@ def _fit(
         first_epoch=first_epoch,
         selection=selection if kind in train.selection.detectors else None,
     )
-
-
-def assemble_training_data(
-    windows: ClipSet,
-    training_features: FeatureSet,
-    backgrounds: dict[str, bytes],
-    rirs: dict[str, bytes],
-    longform: dict[str, bytes],
-) -> TrainingData:
-    """What every training here reads: the training split's windows (or their cached features),
-    backgrounds, rooms and long-form recordings, decoded once."""
-    return training_data(windows, training_features, backgrounds, rirs, longform)
 
 
 def validation_selection_set(
