@@ -265,6 +265,13 @@ def build_longform(
     return files, pd.concat(tables, ignore_index=True)
 
 
-def decode_folder(files: Mapping[str, bytes], sample_rate: int) -> dict[str, np.ndarray]:
-    """Audio files written by this module -> arrays, by name."""
-    return {name: decode(data, sample_rate)[0] for name, data in files.items()}
+def decode_folder(
+    files: Mapping[str, bytes], sample_rate: int, under: str | None = None
+) -> dict[str, np.ndarray]:
+    """Audio files written by this module -> arrays, by name; only those named ``<under>/...``
+    when ``under`` is given (a split, or a long-form set such as ``mining``)."""
+    return {
+        name: decode(data, sample_rate)[0]
+        for name, data in files.items()
+        if under is None or name.startswith(f"{under}/")
+    }

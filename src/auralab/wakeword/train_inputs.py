@@ -18,14 +18,6 @@ from auralab.wakeword.selection import SelectionSet
 from auralab.wakeword.training import TrainingData
 
 
-def _train_only(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.startswith("train/")}
-
-
-def _mining_pool(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.startswith("mining/")}
-
-
 def training_data(
     windows: ClipSet,
     training_features: FeatureSet,
@@ -47,11 +39,9 @@ def training_data(
     return TrainingData(
         windows=train,
         # Only the training split is decoded (train_items then orders it by name).
-        backgrounds=train_items(decode_folder(_train_only(backgrounds), rate)),
-        rirs=train_items(decode_folder(_train_only(rirs), rate)),
-        longform=[
-            audio for _, audio in sorted(decode_folder(_mining_pool(longform), rate).items())
-        ],
+        backgrounds=train_items(decode_folder(backgrounds, rate, under="train")),
+        rirs=train_items(decode_folder(rirs, rate, under="train")),
+        longform=[audio for _, audio in sorted(decode_folder(longform, rate, "mining").items())],
         hard_negatives=hard_negatives,
         precomputed=precomputed,
     )
@@ -90,9 +80,7 @@ def selection_set(
     """The validation long-form recordings (``validation/``) and validation positive streams as
     features; None when there is no validation long-form audio."""
     spec = feature_spec_of(spec_record)
-    audio = decode_folder(
-        {k: v for k, v in longform.items() if k.startswith("validation/")}, spec.sample_rate
-    )
+    audio = decode_folder(longform, spec.sample_rate, under="validation")
     positives = (
         (features.table["split"] == "validation") & (features.table["label"] == 1)
     ).to_numpy()

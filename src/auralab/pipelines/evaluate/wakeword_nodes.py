@@ -38,9 +38,7 @@ DETECTORS = ("sentry_unmined", "sentry", "judge")
 
 
 def _evaluation_audio(longform: dict[str, bytes], sample_rate: int) -> dict[str, np.ndarray]:
-    return decode_folder(
-        {k: v for k, v in longform.items() if k.startswith("evaluation/")}, sample_rate
-    )
+    return decode_folder(longform, sample_rate, under="evaluation")
 
 
 def evaluate_detectors(
