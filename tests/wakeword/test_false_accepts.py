@@ -32,8 +32,12 @@ def test_each_event_is_matched_to_the_segment_under_its_window_end() -> None:
             "end_s": [10.0, 20.0, 20.0],
             "kind": ["music", "speech", "noise"],
             "detail": ["midi#3", "Alicia", "pink"],
+            "text": ["", "we closed the map", ""],
         }
     )
     table = with_segments(events, segments)
     assert list(table["kind"]) == ["speech", "noise"]
     assert list(table["detail"]) == ["Alicia", "pink"]
+    assert list(table["text"]) == ["we closed the map", ""]
+    # A table from before sentences were recorded has no text column: the text is left empty.
+    assert list(with_segments(events, segments.drop(columns="text"))["text"]) == ["", ""]

@@ -1,4 +1,5 @@
-"""Long-form negative audio: exactly as long as asked, with a segment table that covers it."""
+"""Long-form negative audio: exactly as long as asked, with a segment table that covers it and
+says which sentence is spoken where."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from auralab.wakeword.params import LongformParams
 def test_long_form_audio_is_exactly_the_minutes_asked_for():
     rng = np.random.default_rng(0)
     utterances = [
-        Utterance((coloured_noise("white", int(16000 * s), rng) * 0.1).astype(np.float32), f"v{i}")
+        Utterance(
+            (coloured_noise("white", int(16000 * s), rng) * 0.1).astype(np.float32),
+            f"v{i}",
+            f"sentence {i}",
+        )
         for i, s in enumerate((0.73, 1.31, 0.97, 2.05))
     ]
     params = LongformParams(
@@ -28,3 +33,29 @@ def test_long_form_audio_is_exactly_the_minutes_asked_for():
         assert segments["start_s"].iloc[0] == 0 and abs(segments["end_s"].iloc[-1] - 30) < 1e-9
         np.testing.assert_allclose(segments["start_s"].iloc[1:], segments["end_s"].iloc[:-1])
     assert set(table["kind"]) <= {"speech", "noise", "babble"}
+
+    speech = table[table["kind"] == "speech"]
+    assert set(speech["text"]) <= {f"sentence {i}" for i in range(4)} and len(speech) > 4
+    assert (table.loc[table["kind"] != "speech", "text"] == "").all()
+
+
+def test_each_sentence_row_starts_where_its_sentence_is_heard():
+    # Each sentence is a tone burst at its own frequency, so its start can be found in the audio.
+    tones = {
+        f: np.sin(2 * np.pi * f * np.arange(8000) / 16000).astype(np.float32) for f in (500, 2000)
+    }
+    utterances = [Utterance(tone, "v0", f"{f} hz") for f, tone in tones.items()]
+    params = LongformParams(
+        evaluation_minutes=0.5, mining_minutes=1.0, chunk_minutes=0.5, noise_floor_dbfs=-90,
+        speech_share=1.0, music_share=0.0, noise_share=0.0, babble_share=0.0,
+    )  # fmt: skip
+    chunks, table = compose(LongformMaterial(utterances, [], []), 0.5, params, 16000, 5, "x")
+    assert (table["kind"] == "speech").all() and len(table) > 10
+    for row in table.itertuples():
+        start = round(row.start_s * 16000)
+        piece = chunks[0][start : start + 400]
+        if len(piece) < 400:
+            continue
+        spectrum = np.abs(np.fft.rfft(piece))
+        heard = int(np.argmax(spectrum) * 16000 / 400)
+        assert abs(heard - int(row.text.split()[0])) <= 40, (row.start_s, row.text, heard)

@@ -3,7 +3,7 @@
 A user tuning a wake word asks first *what* sets it off: this lists the highest-scoring events on
 the evaluation audio (one per refractory period, as the event definition counts them) with the
 recording, the time and the long-form segment (speech and its speaker, music, noise, babble) under
-the end of the window that fired.
+the end of the window that fired, with the sentence being spoken when it was speech.
 """
 
 from __future__ import annotations
@@ -45,15 +45,18 @@ def loudest_events(
 
 
 def with_segments(events: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """``events`` + kind and detail of the long-form segment playing at each event's ``end_s``
-    (``segments``: file, start_s, end_s, kind, detail, as ``longform.compose`` writes them)."""
-    kinds, details = [], []
+    """``events`` + kind, detail and text of the long-form segment playing at each event's
+    ``end_s`` (``segments``: file, start_s, end_s, kind, detail and, for speech, the sentence in
+    text, as ``longform.compose`` writes them)."""
+    columns = ("kind", "detail", "text")
+    found: dict[str, list[str]] = {column: [] for column in columns}
     for recording, end_s in zip(events["recording"], events["end_s"], strict=True):
         rows = segments[
             (segments["file"] == recording)
             & (segments["start_s"] <= end_s)
             & (segments["end_s"] > end_s)
         ]
-        kinds.append(str(rows["kind"].iloc[0]) if len(rows) else "")
-        details.append(str(rows["detail"].iloc[0]) if len(rows) else "")
-    return events.assign(kind=kinds, detail=details)
+        for column in columns:
+            present = len(rows) and column in rows and pd.notna(rows[column].iloc[0])
+            found[column].append(str(rows[column].iloc[0]) if present else "")
+    return events.assign(**found)

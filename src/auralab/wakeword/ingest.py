@@ -111,10 +111,8 @@ def user_clip_set(user: UserRecordings, sample_rate: int) -> ClipSet:
     return pack(user.clips, pd.DataFrame(user.clip_rows), sample_rate)
 
 
-def _utterances(
-    params: IngestParams, split: str, n: int, seed: int, desc: str
-) -> list[tuple[np.ndarray, str]]:
-    """``n`` synthesized sentences by speakers of ``split``: (audio, speaker id)."""
+def _utterances(params: IngestParams, split: str, n: int, seed: int, desc: str) -> list[Utterance]:
+    """``n`` synthesized sentences by speakers of ``split``."""
     rng = random.Random(seed)
     voices = SpeakerDraw(params.speakers)
     texts = sentences(rng, n, params.phrase)
@@ -123,7 +121,7 @@ def _utterances(
         for i, text in enumerate(texts)
     ]
     audio = synthesize_all(jobs, params.sample_rate, params.workers, desc)
-    return [(a, job.speaker) for a, job in zip(audio, jobs, strict=True)]
+    return [Utterance(a, job.speaker, job.text) for a, job in zip(audio, jobs, strict=True)]
 
 
 def _midi_split(midi: Mapping[str, bytes], split: str, params: IngestParams) -> list[bytes]:
@@ -172,8 +170,8 @@ def build_backgrounds(
         for split in sorted(set(babble_splits)):
             n_utterances = 8 * babble_splits.count(split) + 8
             voices[split] = [
-                a
-                for a, _ in _utterances(
+                u.audio
+                for u in _utterances(
                     params, split, n_utterances, params.seed + 3, f"babble-{split}"
                 )
             ]
@@ -253,7 +251,7 @@ def build_longform(
             continue
         # About one sentence per 2.5 s of speech and babble; reused when the pool runs out.
         n = max(16, int(minutes * 60 * (p.speech_share + p.babble_share) / 2.5 / 2))
-        utterances = [Utterance(a, s) for a, s in _utterances(params, split, n, seed, name)]
+        utterances = _utterances(params, split, n, seed, name)
         pieces = _midi_split(midi, split, params) or list(midi.values())
         rooms = [r for key, r in sorted(rirs.items()) if key.startswith(f"{split}/")]
         material = LongformMaterial(utterances, pieces, rooms)

@@ -1,6 +1,9 @@
 """Long negative recordings: a timeline of speech passages, music, noise and babble over a noise
 floor, cut into fixed-length chunks. None of it contains the wake phrase.
 
+The segment table has one row per sentence of speech (with its text) and one per music, noise or
+babble segment, so a false accept can be traced to the words under it.
+
 Composed three times from disjoint material: the evaluation audio (held-out speakers, test music
 and rooms) that false accepts per hour are measured on, validation audio that checkpoints may be
 selected on, and the mining pool (training material) that training crops random negative windows
@@ -12,6 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,10 +36,21 @@ SEGMENT_SECONDS = {
 
 @dataclass(frozen=True)
 class Utterance:
-    """One synthesized sentence and who spoke it."""
+    """One synthesized sentence, who spoke it and what was said."""
 
     audio: np.ndarray
     speaker: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the timeline: its audio, a detail (speaker, MIDI piece, noise colour...) and,
+    for speech, where each sentence starts (seconds into the segment) and what it says."""
+
+    audio: np.ndarray
+    detail: str
+    sentences: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,37 +74,65 @@ def _next_kind(used: dict[str, float], params: LongformParams) -> str:
 
 def _speech_passage(
     material: LongformMaterial, n: int, sample_rate: int, rng: random.Random
-) -> tuple[np.ndarray, str]:
-    by_speaker: dict[str, list[np.ndarray]] = {}
+) -> Segment:
+    by_speaker: dict[str, list[Utterance]] = {}
     for u in material.utterances:
-        by_speaker.setdefault(u.speaker, []).append(u.audio)
+        by_speaker.setdefault(u.speaker, []).append(u)
     speaker = rng.choice(sorted(by_speaker))
     parts: list[np.ndarray] = []
-    while sum(len(p) for p in parts) < n:
-        parts.append(rng.choice(by_speaker[speaker]))
-        parts.append(np.zeros(int(rng.uniform(0.2, 1.0) * sample_rate), dtype=np.float32))
+    sentences: list[tuple[float, str]] = []
+    length = 0
+    while length < n:
+        utterance = rng.choice(by_speaker[speaker])
+        sentences.append((length / sample_rate, utterance.text))
+        pause = np.zeros(int(rng.uniform(0.2, 1.0) * sample_rate), dtype=np.float32)
+        parts += [utterance.audio, pause]
+        length += len(utterance.audio) + len(pause)
     passage = np.concatenate(parts)[:n]
     if material.rirs and rng.random() < 0.5:
         passage = fftconvolve(passage, rng.choice(material.rirs))[:n].astype(np.float32)
-    return set_level(passage, rng.uniform(-32, -18)), speaker
+    return Segment(set_level(passage, rng.uniform(-32, -18)), speaker, tuple(sentences))
 
 
 def _segment(
     kind: str, material: LongformMaterial, seconds: float, sample_rate: int, rng: random.Random
-) -> tuple[np.ndarray, str]:
+) -> Segment:
     n = int(seconds * sample_rate)
     nprng = np.random.default_rng(rng.getrandbits(32))
     if kind == "speech":
         return _speech_passage(material, n, sample_rate, rng)
     if kind == "music":
         index = rng.randrange(len(material.midi))
-        return music_clip(material.midi[index], seconds, sample_rate, nprng), f"midi#{index}"
+        return Segment(
+            music_clip(material.midi[index], seconds, sample_rate, nprng), f"midi#{index}"
+        )
     if kind == "noise":
         colour = rng.choice(NOISE_COLOURS)
-        return set_level(coloured_noise(colour, n, nprng), rng.uniform(-45, -25)), colour
+        return Segment(set_level(coloured_noise(colour, n, nprng), rng.uniform(-45, -25)), colour)
     talkers = rng.randint(3, 6)
     audio = babble([u.audio for u in material.utterances], seconds, sample_rate, talkers, rng)
-    return set_level(audio, rng.uniform(-35, -22)), f"{talkers} talkers"
+    return Segment(set_level(audio, rng.uniform(-35, -22)), f"{talkers} talkers")
+
+
+def _rows(
+    file: str, start_s: float, seconds: float, kind: str, segment: Segment
+) -> list[dict[str, Any]]:
+    """Table rows of one segment: one per sentence of speech (each running to the next sentence,
+    its pause included), else one."""
+    sentences = segment.sentences or ((0.0, ""),)
+    starts = [offset for offset, _ in sentences] + [seconds]
+    return [
+        {
+            "file": file,
+            "start_s": start_s + starts[i],
+            "end_s": start_s + min(starts[i + 1], seconds),
+            "kind": kind,
+            "detail": segment.detail,
+            "text": text,
+        }
+        for i, (offset, text) in enumerate(sentences)
+        if offset < seconds
+    ]
 
 
 def compose(
@@ -100,7 +143,8 @@ def compose(
     seed: int,
     name: str,
 ) -> tuple[list[np.ndarray], pd.DataFrame]:
-    """Chunks of ``params.chunk_minutes`` totalling ``minutes``; a segment table (seconds)."""
+    """Chunks of ``params.chunk_minutes`` totalling ``minutes``; a segment table (seconds): file,
+    start_s, end_s, kind, detail, text (the sentence spoken, for speech)."""
     rng = random.Random(seed)
     if params.music_share > 0 and not material.midi:
         raise ValueError("long-form audio needs music but no MIDI files were given")
@@ -116,17 +160,9 @@ def compose(
             kind = _next_kind(used, params)
             low, high = SEGMENT_SECONDS[kind]
             seconds = min(rng.uniform(low, high), length - t)
-            audio, detail = _segment(kind, material, seconds, sample_rate, rng)
-            parts.append(audio)
-            rows.append(
-                {
-                    "file": f"{name}/{name}-{c:03d}.flac",
-                    "start_s": t,
-                    "end_s": t + seconds,
-                    "kind": kind,
-                    "detail": detail,
-                }
-            )
+            segment = _segment(kind, material, seconds, sample_rate, rng)
+            parts.append(segment.audio)
+            rows += _rows(f"{name}/{name}-{c:03d}.flac", t, seconds, kind, segment)
             used[kind] += seconds
             t += seconds
         # Segments are cut to whole samples, so they fall a few short: pad to the exact length
