@@ -41,7 +41,14 @@ def test_the_data_half_writes_clips_windows_mixtures_and_features(project, first
     root = project.data_root
     clips = ClipSetDataset(str(root / "02_intermediate/wakeword/clips")).load()
     table = clips.table
-    assert set(table["category"]) >= {"positive", "adversarial", "partial", "speech", "silence"}
+    assert set(table["category"]) >= {
+        "positive",
+        "adversarial",
+        "partial",
+        "context",
+        "speech",
+        "silence",
+    }
     user = table[table["clip_id"] == "user-positive-zoe/take1.flac"].iloc[0]
     assert (user["original_sample_rate"], user["original_channels"]) == (22050, 2)
     assert user["speaker"] == "user:zoe"

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from auralab.core.errors import DataLoadError
 from auralab.wakeword.espeak import espeak
-from auralab.wakeword.params import GeneratedVoiceParams, SpeakerParams
+from auralab.wakeword.params import GeneratedVoiceParams, IngestParams, SpeakerParams
 from auralab.wakeword.speakers import (
     SpeakerDraw,
     generated_speakers,
     installed_variants,
     speakers,
 )
-from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
+from auralab.wakeword.speech import plan_jobs
+from auralab.wakeword.text import (
+    contains_phrase,
+    partial_phrases,
+    phrase_in_context,
+    sentences,
+    substitute_phoneme,
+)
 from auralab.wakeword.voices import generated_variants
 
 
@@ -120,3 +129,27 @@ def test_generated_speakers_only_train_and_leave_the_held_out_split_alone():
         s.split == "test"
         for s in (SpeakerDraw(params).draw(random.Random(i), "test") for i in range(50))
     )
+
+
+def test_phrase_in_context_runs_the_phrase_on_into_other_words_but_never_says_it():
+    texts = phrase_in_context("hey aura", 200, random.Random(3))
+    assert len(texts) == 200
+    assert not any(contains_phrase(t, "hey aura") for t in texts)
+    starts = [t for t in texts if t.startswith("hey ")]
+    ends = [t for t in texts if t.endswith(" aura")]
+    assert len(starts) + len(ends) == 200 and min(len(starts), len(ends)) > 50
+    assert all(2 <= len(t.split()) <= 4 for t in texts)  # short enough to fit a window
+    assert phrase_in_context("alexa", 10, random.Random(0)) == []
+
+
+def test_context_negatives_are_planned_last_and_change_no_other_clip():
+    values = yaml.safe_load(Path("params.yaml").read_text())["wakeword"]["ingest"]
+    values |= {"positives": 6}
+    values["negatives"] = {"adversarial": 4, "partial": 2, "speech": 5, "silence": 1}
+    without = plan_jobs(IngestParams(**values))
+    values["negatives"]["context"] = 7
+    with_context = plan_jobs(IngestParams(**values))
+    assert with_context[: len(without)] == without
+    added = with_context[len(without) :]
+    assert [job.category for job in added] == ["context"] * 7
+    assert all(job.label == 0 for job in added)

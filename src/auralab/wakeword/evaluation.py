@@ -207,7 +207,7 @@ def breakdowns(
     snr_bins: Sequence[float],
 ) -> dict[str, pd.DataFrame]:
     """FRR at ``threshold`` by held-out voice, SNR bin and room reverberation (RT60 bin); and the
-    share of test negatives that fire, by category (adversarial, partial, speech, silence)."""
+    share of test negatives that fire, by category (adversarial, partial, context, speech, silence)."""
     table = streams.copy()
     table["detected"] = table["max_score"] >= threshold
     positives = table[table["label"] == 1].copy()

@@ -75,6 +75,12 @@ class NegativeCounts(StrictModel):
     adversarial: int = Field(ge=0, description="near-miss phrases and phoneme substitutions")
     partial: int = Field(ge=0, description="parts of the phrase alone (`hey`, `aura`)")
     speech: int = Field(ge=0, description="everyday sentences")
+    context: int = Field(
+        default=0,
+        ge=0,
+        description="the phrase's first words running on into others, or its last words after "
+        "others (`hey we fixed`, `the red car aura`); none for a one-word phrase",
+    )
     silence: int = Field(ge=0, description="near-silent clips (low noise floor)")
 
 

@@ -19,7 +19,13 @@ from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.espeak import espeak
 from auralab.wakeword.params import IngestParams
 from auralab.wakeword.speakers import Speaker, SpeakerDraw
-from auralab.wakeword.text import contains_phrase, partial_phrases, sentences, substitute_phoneme
+from auralab.wakeword.text import (
+    contains_phrase,
+    partial_phrases,
+    phrase_in_context,
+    sentences,
+    substitute_phoneme,
+)
 from auralab.wakeword.voices import GENERATED_VOLUME
 
 POSITIVE_STYLES = ("{}", "{}", "{}!", "{}?", "{}.")  # punctuation changes espeak's intonation
@@ -105,6 +111,9 @@ def plan_jobs(params: IngestParams) -> list[SpeechJob]:
     draw(params.negatives.adversarial, 0, "adversarial", adversarial)
     draw(params.negatives.partial, 0, "partial", partial_phrases(phrase) or [phrase[:-1]])
     draw(params.negatives.speech, 0, "speech", sentences(rng, params.negatives.speech, phrase))
+    # Drawn last, so that adding them leaves every other clip as it was.
+    in_context = phrase_in_context(phrase, params.negatives.context, rng)
+    draw(len(in_context), 0, "context", in_context)
     return jobs
 
 

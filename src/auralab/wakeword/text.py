@@ -163,6 +163,32 @@ def partial_phrases(phrase: str) -> list[str]:
     return sorted({*words, *(" ".join(words[:i]) for i in range(1, len(words)))})
 
 
+def phrase_in_context(phrase: str, n: int, rng: random.Random) -> list[str]:
+    """``n`` short phrases in which the wake phrase's leading words run on into other words, or its
+    trailing words follow them ("hey we fixed", "the red car aura"); never the whole phrase.
+
+    A multi-word wake phrase's commonest false accepts are its first word in ordinary speech
+    ("hey, what time is it"); the parts alone (:func:`partial_phrases`) do not show that what
+    follows "hey" decides. Short (one to three other words) so that the clip fits a window.
+    Empty for a one-word phrase.
+    """
+    words = normalise(phrase).split()
+    out: list[str] = []
+    for _ in range(100 * n if len(words) > 1 else 0):
+        if len(out) == n:
+            break
+        cut = rng.randrange(1, len(words))
+        other = sentence(rng).split()
+        k = rng.randint(1, 3)
+        if rng.random() < 0.5:
+            text = " ".join([*words[:cut], *other[:k]])
+        else:
+            text = " ".join([*other[-k:], *words[cut:]])
+        if not contains_phrase(text, phrase):
+            out.append(text)
+    return out
+
+
 # Phoneme confusions for near-miss phrases (espeak mnemonics): each phoneme may become one of the
 # others in its group, so the phrase stays close in sound but is a different phrase.
 PHONEME_GROUPS: tuple[tuple[str, ...], ...] = (
