@@ -18,7 +18,7 @@ from auralab.wakeword.speakers import (
     installed_variants,
     speakers,
 )
-from auralab.wakeword.speech import plan_jobs
+from auralab.wakeword.speech import plan_jobs, synthesize_all
 from auralab.wakeword.text import (
     contains_phrase,
     partial_phrases,
@@ -153,3 +153,21 @@ def test_context_negatives_are_planned_last_and_change_no_other_clip():
     added = with_context[len(without) :]
     assert [job.category for job in added] == ["context"] * 7
     assert all(job.label == 0 for job in added)
+
+
+def test_synthesis_is_the_same_however_the_batches_are_scheduled():
+    # espeak-ng output depends on what its process spoke before: whispered, breathy and flutter
+    # voices differed from run to run when batches went to whichever worker was free.
+    values = yaml.safe_load(Path("params.yaml").read_text())["wakeword"]["ingest"]
+    values |= {"positives": 40}
+    values["negatives"] = {"adversarial": 0, "partial": 0, "speech": 30, "silence": 0}
+    jobs = plan_jobs(IngestParams(**values))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("auralab.wakeword.speech.SYNTHESIS_BATCH", 24)
+        one = synthesize_all(jobs, 16000, workers=1)
+        two = synthesize_all(jobs, 16000, workers=2)
+        again = synthesize_all(jobs, 16000, workers=2)
+    assert all(
+        np.array_equal(a, b) and np.array_equal(a, c)
+        for a, b, c in zip(one, two, again, strict=True)
+    )

@@ -64,6 +64,7 @@ class Espeak:
         import espeakng_loader
 
         self._lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        self._libc = ctypes.CDLL(None)  # the process's C library, whose rand() espeak-ng calls
         lib = self._lib
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -84,6 +85,7 @@ class Espeak:
             ctypes.c_int,
             ctypes.c_int,
         ]
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
         self._data = tempfile.TemporaryDirectory(prefix="auralab-espeak-")
         self._variants = _linked_data(Path(espeakng_loader.get_data_path()), Path(self._data.name))
@@ -145,11 +147,14 @@ class Espeak:
         pitch: int,
         variant: str | None = None,
         volume: int = 100,
+        seed: int = 0,
     ) -> np.ndarray:
         """Speak ``text`` (or ``[[phonemes]]``); returns float32 samples in [-1, 1].
 
         ``variant``: the variant file of ``voice``'s ``+name`` part, for a generated voice;
-        ``volume``: espeak-ng's amplitude in percent (loud voices saturate 16-bit output at 100).
+        ``volume``: espeak-ng's amplitude in percent (loud voices saturate 16-bit output at 100);
+        ``seed``: of the noise generators. The output also depends on what this process spoke
+        before (see ``speech.SYNTHESIS_BATCH``).
         """
         if variant is not None:
             _language, plus, name = voice.partition("+")
@@ -161,6 +166,9 @@ class Espeak:
         self._lib.espeak_SetParameter(_PITCH, int(pitch), 0)
         self._lib.espeak_SetParameter(_VOLUME, int(volume), 0)
         self._chunks = []
+        # Breath and whisper noise come from espeak-ng's generator and the C library's rand().
+        self._lib.espeak_ng_SetRandSeed(seed)
+        self._libc.srand(seed)
         encoded = text.encode()
         status = self._lib.espeak_Synth(
             encoded, len(encoded) + 1, 0, 0, 0, _CHARS_UTF8 | _PHONEME_INPUT, None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -119,7 +120,10 @@ def plan_jobs(params: IngestParams) -> list[SpeechJob]:
 
 def _synthesize(job: SpeechJob, sample_rate: int) -> np.ndarray:
     engine = espeak()
-    audio = engine.synthesize(job.text, job.voice, job.rate_wpm, job.pitch, job.variant, job.volume)
+    seed = zlib.crc32(f"{job.clip_id}|{job.text}|{job.voice}".encode()) & 0x7FFFFFFF
+    audio = engine.synthesize(
+        job.text, job.voice, job.rate_wpm, job.pitch, job.variant, job.volume, seed
+    )
     return resample(audio, engine.sample_rate, sample_rate)
 
 
@@ -127,19 +131,26 @@ def _synthesize_batch(jobs: list[SpeechJob], sample_rate: int) -> list[np.ndarra
     return [_synthesize(job, sample_rate) for job in jobs]
 
 
+# Clips per worker process. espeak-ng carries synthesis state (oscillator phases, noise) from one
+# utterance to the next, even across re-initialisation and with its random seed reset, so a clip
+# depends on what its process spoke before it. Each batch is therefore spoken by a fresh process:
+# a clip then depends only on its batch, and the data rebuild bit for bit whatever the scheduling.
+SYNTHESIS_BATCH = 256
+
+
 def synthesize_all(
     jobs: Sequence[SpeechJob], sample_rate: int, workers: int, desc: str = "speech"
 ) -> list[np.ndarray]:
-    """Run the jobs in ``workers`` processes (espeak-ng is one instance per process), in order."""
-    batches = [list(jobs[i : i + 64]) for i in range(0, len(jobs), 64)]
-    if workers <= 1 or len(batches) <= 1:
-        results = [_synthesize_batch(b, sample_rate) for b in progress(batches, desc)]
-    else:
-        # spawn, not fork: a forked child inherits espeak-ng's locks from a parent that used it.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            mapped = pool.map(_synthesize_batch, batches, [sample_rate] * len(batches))
-            results = list(progress(mapped, desc, total=len(batches)))
+    """Run the jobs in ``workers`` processes, a fresh one per batch of ``SYNTHESIS_BATCH``, and
+    return their audio in order."""
+    batches = [list(jobs[i : i + SYNTHESIS_BATCH]) for i in range(0, len(jobs), SYNTHESIS_BATCH)]
+    # spawn, not fork: a forked child inherits espeak-ng's state and locks from its parent.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(batches))), mp_context=context, max_tasks_per_child=1
+    ) as pool:
+        mapped = pool.map(_synthesize_batch, batches, [sample_rate] * len(batches))
+        results = list(progress(mapped, desc, total=len(batches)))
     return [clip for batch in results for clip in batch]
 
 
