@@ -64,7 +64,10 @@ def test_user_files_are_read_resampled_or_quarantined_with_reasons():
     assert len(user.backgrounds["cafe.wav"]) == 48000 and "hall.wav" in user.rirs
 
 
-def test_a_positive_window_ends_its_phrase_where_the_parameters_say():
+@pytest.mark.parametrize(("label", "category"), [(1, "positive"), (0, "context")])
+def test_a_phrase_shaped_window_ends_its_speech_where_the_parameters_say(label, category):
+    # Positives, and context negatives ("hey we") shaped like them, end where a streaming
+    # detector sees the phrase just finished.
     rng = np.random.default_rng(3)
     speech = np.concatenate(
         [np.zeros(2000), coloured_noise("white", 8000, rng) * 0.1, np.zeros(3000)]
@@ -73,8 +76,8 @@ def test_a_positive_window_ends_its_phrase_where_the_parameters_say():
         [
             {
                 "clip_id": "p",
-                "label": 1,
-                "category": "positive",
+                "label": label,
+                "category": category,
                 "split": "train",
                 "speaker": "s",
                 "source": "synthetic",

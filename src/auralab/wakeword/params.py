@@ -78,8 +78,8 @@ class NegativeCounts(StrictModel):
     context: int = Field(
         default=0,
         ge=0,
-        description="the phrase's first words running on into others, or its last words after "
-        "others (`hey we fixed`, `the red car aura`); none for a one-word phrase",
+        description="the phrase's shape with other words (`hey we`, `the aura`), windowed like "
+        "positives; none for a one-word phrase",
     )
     silence: int = Field(ge=0, description="near-silent clips (low noise floor)")
 

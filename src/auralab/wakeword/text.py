@@ -164,13 +164,14 @@ def partial_phrases(phrase: str) -> list[str]:
 
 
 def phrase_in_context(phrase: str, n: int, rng: random.Random) -> list[str]:
-    """``n`` short phrases in which the wake phrase's leading words run on into other words, or its
-    trailing words follow them ("hey we fixed", "the red car aura"); never the whole phrase.
+    """``n`` phrases shaped like the wake phrase with other words: its leading words then one or
+    two others, or one or two others then its trailing words ("hey we", "hey my brother", "the
+    aura"); never the whole phrase.
 
     A multi-word wake phrase's commonest false accepts are its first word in ordinary speech
     ("hey, what time is it"); the parts alone (:func:`partial_phrases`) do not show that what
-    follows "hey" decides. Short (one to three other words) so that the clip fits a window.
-    Empty for a one-word phrase.
+    follows "hey" decides. Short, so that windowed like a positive (``windows.window_offset``)
+    they sit where the phrase would. Empty for a one-word phrase.
     """
     words = normalise(phrase).split()
     out: list[str] = []
@@ -179,7 +180,7 @@ def phrase_in_context(phrase: str, n: int, rng: random.Random) -> list[str]:
             break
         cut = rng.randrange(1, len(words))
         other = sentence(rng).split()
-        k = rng.randint(1, 3)
+        k = rng.randint(1, 2)
         if rng.random() < 0.5:
             text = " ".join([*words[:cut], *other[:k]])
         else:

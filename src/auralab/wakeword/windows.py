@@ -1,8 +1,10 @@
 """Fixed-length windows of clips, and the fixed evaluation mixtures of the validation/test splits.
 
 A positive is placed so that its speech ends at a position drawn from ``phrase_end_position``
-(a fraction of the window): a streaming detector sees the phrase just finished. Negatives longer
-than the window are cropped at a random point; shorter ones are placed at a random offset.
+(a fraction of the window): a streaming detector sees the phrase just finished. So is a context
+negative ("hey we", "the aura"), the same shape in the same place with other words. Other
+negatives longer than the window are cropped at a random point; shorter ones are placed at a
+random offset.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ def window_offset(row: pd.Series, window: int, params: PreprocessParams) -> int:
     """Where the clip starts inside the window (negative: the clip's head is cut)."""
     length = int(row["length"])
     u = hash_unit(str(row["clip_id"]), "window")
-    if int(row["label"]) == 1:
+    if int(row["label"]) == 1 or row.get("category") == "context":
         position = params.phrase_end_position
         end = int((position.low + u * (position.high - position.low)) * window)
         return end - int(row["speech_end"])
