@@ -135,7 +135,7 @@ def _synthesize_batch(jobs: list[SpeechJob], sample_rate: int) -> list[np.ndarra
 # utterance to the next, even across re-initialisation and with its random seed reset, so a clip
 # depends on what its process spoke before it. Each batch is therefore spoken by a fresh process:
 # a clip then depends only on its batch, and the data rebuild bit for bit whatever the scheduling.
-SYNTHESIS_BATCH = 256
+SYNTHESIS_BATCH = 512
 
 
 def synthesize_all(
