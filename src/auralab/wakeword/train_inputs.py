@@ -41,7 +41,9 @@ def training_data(
         # Only the training split is decoded (train_items then orders it by name).
         backgrounds=train_items(decode_folder(backgrounds, rate, under="train")),
         rirs=train_items(decode_folder(rirs, rate, under="train")),
-        longform=[audio for _, audio in sorted(decode_folder(longform, rate, "mining").items())],
+        longform=[
+            audio for _, audio in sorted(decode_folder(longform, rate, under="mining").items())
+        ],
         hard_negatives=hard_negatives,
         precomputed=precomputed,
     )

@@ -304,7 +304,7 @@ def mine_negatives(
     spec = feature_spec_of(feature_spec)
     detection = EvaluateParams(**evaluate_params).detection
     rule = EventRule(int(feature_spec["hop_frames"]), detection.smoothing_hops)
-    pool = decode_folder(longform, spec.sample_rate, "mining") if train.mining.enabled else {}
+    pool = decode_folder(longform, spec.sample_rate, under="mining") if train.mining.enabled else {}
     mined, stats = mine_hard_negatives(
         detector_from_payload(sentry), pool, spec, rule, train.mining
     )
