@@ -59,3 +59,25 @@ def test_each_sentence_row_starts_where_its_sentence_is_heard():
         spectrum = np.abs(np.fft.rfft(piece))
         heard = int(np.argmax(spectrum) * 16000 / 400)
         assert abs(heard - int(row.text.split()[0])) <= 40, (row.start_s, row.text, heard)
+
+
+def test_speech_passages_hear_each_sentence_once_until_all_are_used():
+    # Five speakers with six short sentences each: passages hand over to another speaker when
+    # theirs run out, and no sentence is heard twice while any is unheard.
+    rng = np.random.default_rng(1)
+    utterances = [
+        Utterance(
+            (coloured_noise("white", 8000, rng) * 0.1).astype(np.float32), f"v{s}", f"v{s} s{i}"
+        )
+        for s in range(5)
+        for i in range(6)
+    ]
+    params = LongformParams(
+        evaluation_minutes=1.0, mining_minutes=1.0, chunk_minutes=1.0,
+        speech_share=1.0, music_share=0.0, noise_share=0.0, babble_share=0.0,
+    )  # fmt: skip
+    _, table = compose(LongformMaterial(utterances, [], []), 1.0, params, 16000, 2, "x")
+    texts = table["text"].tolist()
+    assert len(texts) > 30  # more sentences than there are: the deck was dealt again
+    assert len(set(texts[:30])) == 30 and set(texts[:30]) == {u.text for u in utterances}
+    assert (table["detail"] == table["text"].str.split().str[0]).all()  # each row, its speaker

@@ -28,6 +28,9 @@ from auralab.wakeword.text import sentences
 USER_FOLDERS = ("positive", "negative", "background", "rir")
 MIN_SECONDS = {"positive": 0.2, "negative": 0.2, "background": 1.0, "rir": 0.01}
 SILENT_RMS = 1e-5  # below -100 dBFS: nothing recorded
+# A synthesized everyday sentence lasts 1.8 s on average over the voices and rates (measured) and
+# is followed by 0.6 s of pause: 2.4 s, less a margin so that the sentences rarely run out.
+SENTENCE_SECONDS = 2.2
 
 
 @dataclass
@@ -249,8 +252,8 @@ def build_longform(
     ):
         if minutes <= 0:
             continue
-        # About one sentence per 2.5 s of speech and babble; reused when the pool runs out.
-        n = max(16, int(minutes * 60 * (p.speech_share + p.babble_share) / 2.5 / 2))
+        # Enough sentences for the speech passages to hear each once (babble draws from them too).
+        n = max(16, int(minutes * 60 * p.speech_share / SENTENCE_SECONDS))
         utterances = _utterances(params, split, n, seed, name)
         pieces = _midi_split(midi, split, params) or list(midi.values())
         rooms = [r for key, r in sorted(rirs.items()) if key.startswith(f"{split}/")]

@@ -12,6 +12,7 @@ from and hard negatives are mined from.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from scipy.signal import fftconvolve
 from auralab.wakeword.audio import set_level
 from auralab.wakeword.backgrounds import NOISE_COLOURS, babble, coloured_noise, music_clip
 from auralab.wakeword.params import LongformParams
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("speech", "music", "noise", "babble")
 SEGMENT_SECONDS = {
@@ -46,11 +49,11 @@ class Utterance:
 @dataclass(frozen=True)
 class Segment:
     """One stretch of the timeline: its audio, a detail (speaker, MIDI piece, noise colour...) and,
-    for speech, where each sentence starts (seconds into the segment) and what it says."""
+    for speech, each sentence's start (seconds into the segment), text and speaker."""
 
     audio: np.ndarray
     detail: str
-    sentences: tuple[tuple[float, str], ...] = ()
+    sentences: tuple[tuple[float, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,35 +75,75 @@ def _next_kind(used: dict[str, float], params: LongformParams) -> str:
     return max(KINDS, key=lambda k: (shares[k] - used[k] / total) if shares[k] > 0 else -1.0)
 
 
+class SentenceDeck:
+    """Each speaker's sentences, dealt without replacement: no sentence is heard twice until every
+    sentence has been, so each stretch of speech is a fresh chance to false-accept (a sentence that
+    a detector confuses counts once, not once per repeat). A speaker with none left hands over to
+    another; when all are used, the deck is shuffled again (counted in ``reshuffles``)."""
+
+    def __init__(self, utterances: Sequence[Utterance], rng: random.Random) -> None:
+        self._utterances = list(utterances)
+        self._left: dict[str, list[Utterance]] = {}
+        self.reshuffles = -1
+        self._refill(rng)
+
+    def _refill(self, rng: random.Random) -> None:
+        for u in self._utterances:
+            self._left.setdefault(u.speaker, []).append(u)
+        for speaker in sorted(self._left):
+            rng.shuffle(self._left[speaker])
+        self.reshuffles += 1
+
+    def speaker(self, rng: random.Random) -> str:
+        """A speaker with sentences left, at random."""
+        if not self._left:
+            self._refill(rng)
+        return rng.choice(sorted(self._left))
+
+    def deal(self, speaker: str, rng: random.Random) -> Utterance:
+        """The speaker's next sentence, or another speaker's when theirs are used up."""
+        if speaker not in self._left:
+            speaker = self.speaker(rng)
+        left = self._left[speaker]
+        utterance = left.pop()
+        if not left:
+            del self._left[speaker]
+        return utterance
+
+
 def _speech_passage(
-    material: LongformMaterial, n: int, sample_rate: int, rng: random.Random
+    deck: SentenceDeck, rooms: Sequence[np.ndarray], n: int, sample_rate: int, rng: random.Random
 ) -> Segment:
-    by_speaker: dict[str, list[Utterance]] = {}
-    for u in material.utterances:
-        by_speaker.setdefault(u.speaker, []).append(u)
-    speaker = rng.choice(sorted(by_speaker))
+    """One speaker's sentences with pauses (another's once theirs are used up), ``n`` samples."""
+    speaker = deck.speaker(rng)
     parts: list[np.ndarray] = []
-    sentences: list[tuple[float, str]] = []
+    sentences: list[tuple[float, str, str]] = []
     length = 0
     while length < n:
-        utterance = rng.choice(by_speaker[speaker])
-        sentences.append((length / sample_rate, utterance.text))
+        utterance = deck.deal(speaker, rng)
+        speaker = utterance.speaker
+        sentences.append((length / sample_rate, utterance.text, speaker))
         pause = np.zeros(int(rng.uniform(0.2, 1.0) * sample_rate), dtype=np.float32)
         parts += [utterance.audio, pause]
         length += len(utterance.audio) + len(pause)
     passage = np.concatenate(parts)[:n]
-    if material.rirs and rng.random() < 0.5:
-        passage = fftconvolve(passage, rng.choice(material.rirs))[:n].astype(np.float32)
-    return Segment(set_level(passage, rng.uniform(-32, -18)), speaker, tuple(sentences))
+    if rooms and rng.random() < 0.5:
+        passage = fftconvolve(passage, rng.choice(rooms))[:n].astype(np.float32)
+    return Segment(set_level(passage, rng.uniform(-32, -18)), sentences[0][2], tuple(sentences))
 
 
 def _segment(
-    kind: str, material: LongformMaterial, seconds: float, sample_rate: int, rng: random.Random
+    kind: str,
+    material: LongformMaterial,
+    deck: SentenceDeck,
+    seconds: float,
+    sample_rate: int,
+    rng: random.Random,
 ) -> Segment:
     n = int(seconds * sample_rate)
     nprng = np.random.default_rng(rng.getrandbits(32))
     if kind == "speech":
-        return _speech_passage(material, n, sample_rate, rng)
+        return _speech_passage(deck, material.rirs, n, sample_rate, rng)
     if kind == "music":
         index = rng.randrange(len(material.midi))
         return Segment(
@@ -118,19 +161,19 @@ def _rows(
     file: str, start_s: float, seconds: float, kind: str, segment: Segment
 ) -> list[dict[str, Any]]:
     """Table rows of one segment: one per sentence of speech (each running to the next sentence,
-    its pause included), else one."""
-    sentences = segment.sentences or ((0.0, ""),)
-    starts = [offset for offset, _ in sentences] + [seconds]
+    its pause included, its speaker the detail), else one."""
+    sentences = segment.sentences or ((0.0, "", segment.detail),)
+    starts = [offset for offset, _, _ in sentences] + [seconds]
     return [
         {
             "file": file,
             "start_s": start_s + starts[i],
             "end_s": start_s + min(starts[i + 1], seconds),
             "kind": kind,
-            "detail": segment.detail,
+            "detail": speaker,
             "text": text,
         }
-        for i, (offset, text) in enumerate(sentences)
+        for i, (offset, text, speaker) in enumerate(sentences)
         if offset < seconds
     ]
 
@@ -152,6 +195,7 @@ def compose(
     n_chunks = max(1, int(np.ceil(minutes / params.chunk_minutes)))
     chunks, rows = [], []
     used = dict.fromkeys(KINDS, 0.0)
+    deck = SentenceDeck(material.utterances, rng)
     for c in range(n_chunks):
         length = min(chunk_seconds, minutes * 60 - c * chunk_seconds)
         parts: list[np.ndarray] = []
@@ -160,7 +204,7 @@ def compose(
             kind = _next_kind(used, params)
             low, high = SEGMENT_SECONDS[kind]
             seconds = min(rng.uniform(low, high), length - t)
-            segment = _segment(kind, material, seconds, sample_rate, rng)
+            segment = _segment(kind, material, deck, seconds, sample_rate, rng)
             parts.append(segment.audio)
             rows += _rows(f"{name}/{name}-{c:03d}.flac", t, seconds, kind, segment)
             used[kind] += seconds
@@ -173,4 +217,11 @@ def compose(
         floor = coloured_noise("pink", len(chunk), np.random.default_rng(seed + c))
         chunk = chunk + floor * 10 ** (params.noise_floor_dbfs / 20)
         chunks.append(np.clip(chunk, -0.99, 0.99).astype(np.float32))
+    if deck.reshuffles:
+        logger.warning(
+            "%s: its %d sentences ran out and were dealt %d more time(s): sentences repeat",
+            name,
+            len(material.utterances),
+            deck.reshuffles,
+        )
     return chunks, pd.DataFrame(rows)
