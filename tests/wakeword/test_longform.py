@@ -3,10 +3,12 @@ says which sentence is spoken where."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from auralab.wakeword.backgrounds import coloured_noise
-from auralab.wakeword.longform import LongformMaterial, Utterance, compose
+from auralab.wakeword.longform import LongformMaterial, SentenceDeck, Utterance, compose
 from auralab.wakeword.params import LongformParams
 
 
@@ -81,3 +83,13 @@ def test_speech_passages_hear_each_sentence_once_until_all_are_used():
     assert len(texts) > 30  # more sentences than there are: the deck was dealt again
     assert len(set(texts[:30])) == 30 and set(texts[:30]) == {u.text for u in utterances}
     assert (table["detail"] == table["text"].str.split().str[0]).all()  # each row, its speaker
+
+
+def test_sentence_deck_counts_a_reshuffle_only_once_every_sentence_is_dealt():
+    rng = random.Random(0)
+    silence = np.zeros(10, dtype=np.float32)
+    deck = SentenceDeck([Utterance(silence, "a", "one"), Utterance(silence, "b", "two")], rng)
+    dealt = {deck.deal(deck.speaker(rng), rng).text for _ in range(2)}
+    assert dealt == {"one", "two"} and deck.reshuffles == 0
+    deck.deal(deck.speaker(rng), rng)
+    assert deck.reshuffles == 1

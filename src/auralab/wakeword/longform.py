@@ -84,20 +84,20 @@ class SentenceDeck:
     def __init__(self, utterances: Sequence[Utterance], rng: random.Random) -> None:
         self._utterances = list(utterances)
         self._left: dict[str, list[Utterance]] = {}
-        self.reshuffles = -1
-        self._refill(rng)
+        self.reshuffles = 0
+        self._fill(rng)
 
-    def _refill(self, rng: random.Random) -> None:
+    def _fill(self, rng: random.Random) -> None:
         for u in self._utterances:
             self._left.setdefault(u.speaker, []).append(u)
         for speaker in sorted(self._left):
             rng.shuffle(self._left[speaker])
-        self.reshuffles += 1
 
     def speaker(self, rng: random.Random) -> str:
         """A speaker with sentences left, at random."""
         if not self._left:
-            self._refill(rng)
+            self._fill(rng)
+            self.reshuffles += 1
         return rng.choice(sorted(self._left))
 
     def deal(self, speaker: str, rng: random.Random) -> Utterance:
