@@ -3,6 +3,8 @@
 auralab generate --out generated/ --n 4 --tokens 512 --seed 1
 auralab generate --registered auralab-music --prompt my_tune.mid --temperature 0.9 --top-p 0.95
 auralab generate --no-constraints          # the model alone, to measure it
+auralab detect recording.wav --judge       # wake-phrase detections with timestamps
+auralab evaluate-detector data/06_models/wakeword/sentry.pt other_run/sentry.pt
 """
 
 from __future__ import annotations
@@ -51,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     det.add_argument("--threshold", type=float, help="sentry threshold (default: 0.5 FA/h point)")
     det.add_argument("--exported", type=Path, default=Path("data/06_models/wakeword/exported"))
     det.add_argument("--data-root", type=Path, default=Path("data"))
+    ev = commands.add_parser(
+        "evaluate-detector",
+        help="FRR at fixed FA/h and the loudest false accepts of saved wake-word detectors",
+    )
+    ev.add_argument("checkpoints", type=Path, nargs="+", help="detector .pt files")
+    ev.add_argument("--data-root", type=Path, default=Path("data"), help="a run's data folder")
+    ev.add_argument(
+        "--fa-per-hour",
+        type=float,
+        nargs="+",
+        help="target rates (default: evaluate.target_fa_per_hour in params.yaml)",
+    )
+    ev.add_argument("--loudest", type=int, default=10, help="false accepts to list per detector")
+    ev.add_argument("--params", type=Path, default=Path("params.yaml"))
     return parser
 
 
@@ -79,6 +95,36 @@ def detect_command(args: argparse.Namespace) -> int:
     for d in detections:
         judged = f"  judge {d.judge_score:.3f}" if d.judge_score is not None else ""
         print(f"  {d.time_seconds:8.2f} s  score {d.score:.3f}{judged}")
+    return 0
+
+
+def evaluate_detector_command(args: argparse.Namespace) -> int:
+    from auralab.core.checkpoint import load_checkpoint
+    from auralab.wakeword.detector import detector_from_payload
+    from auralab.wakeword.detector_evaluation import evaluate_detector, read_evaluation_set
+    from auralab.wakeword.params import load_wakeword_params
+
+    params = load_wakeword_params(args.params).evaluate
+    updates: dict[str, object] = {"loudest_false_accepts": args.loudest}
+    if args.fa_per_hour:
+        updates["target_fa_per_hour"] = args.fa_per_hour
+    params = params.model_copy(update=updates)
+    data = read_evaluation_set(args.data_root)
+    for path in args.checkpoints:
+        evaluation = evaluate_detector(detector_from_payload(load_checkpoint(path)), data, params)
+        print(f"{path}: {evaluation.scored.negatives.hours:.2f} h of negatives")
+        for row in evaluation.operating_points:
+            print(
+                f"  {row['target_fa_per_hour']:>5g} FA/h: FRR {row['frr']:6.1%}"
+                f" ({row['frr_low']:.1%} to {row['frr_high']:.1%}),"
+                f" threshold {row['threshold']:.3f}, {row['fa_per_hour']:g} FA/h"
+            )
+        for event in evaluation.loudest_false_accepts.to_dict("records"):
+            said = f' "{event["text"]}"' if event["text"] else ""
+            print(
+                f"  {event['score']:.3f}  {event['recording']} {event['end_s']:8.2f} s"
+                f"  {event['kind']} {event['detail']}{said}, {event['seconds_into']:.2f} s in"
+            )
     return 0
 
 
@@ -138,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         return generate_command(args)
     if args.command == "detect":
         return detect_command(args)
+    if args.command == "evaluate-detector":
+        return evaluate_detector_command(args)
     return 2
 
 

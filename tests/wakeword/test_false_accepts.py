@@ -39,5 +39,6 @@ def test_each_event_is_matched_to_the_segment_under_its_window_end() -> None:
     assert list(table["kind"]) == ["speech", "noise"]
     assert list(table["detail"]) == ["Alicia", "pink"]
     assert list(table["text"]) == ["we closed the map", ""]
+    assert np.allclose(table["seconds_into"], [2.0, 3.0])  # the window ends 2 s into the sentence
     # A table from before sentences were recorded has no text column: the text is left empty.
     assert list(with_segments(events, segments.drop(columns="text"))["text"]) == ["", ""]

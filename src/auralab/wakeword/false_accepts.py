@@ -47,9 +47,11 @@ def loudest_events(
 def with_segments(events: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """``events`` + kind, detail and text of the long-form segment playing at each event's
     ``end_s`` (``segments``: file, start_s, end_s, kind, detail and, for speech, the sentence in
-    text, as ``longform.compose`` writes them)."""
+    text, as ``longform.compose`` writes them), and ``seconds_into`` it: how far into the sentence
+    (or passage) the window that fired ends."""
     columns = ("kind", "detail", "text")
     found: dict[str, list[str]] = {column: [] for column in columns}
+    seconds_into: list[float] = []
     for recording, end_s in zip(events["recording"], events["end_s"], strict=True):
         rows = segments[
             (segments["file"] == recording)
@@ -59,4 +61,5 @@ def with_segments(events: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
         for column in columns:
             present = len(rows) and column in rows and pd.notna(rows[column].iloc[0])
             found[column].append(str(rows[column].iloc[0]) if present else "")
-    return events.assign(**found)
+        seconds_into.append(float(end_s - rows["start_s"].iloc[0]) if len(rows) else float("nan"))
+    return events.assign(**found, seconds_into=seconds_into)

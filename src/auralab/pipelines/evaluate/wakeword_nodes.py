@@ -12,6 +12,7 @@ import pandas as pd
 from auralab.core.tracking import as_mlflow_metrics
 from auralab.wakeword.cascade import evaluate_cascade, triggers
 from auralab.wakeword.detector import detector_from_payload
+from auralab.wakeword.detector_evaluation import evaluate_detector, evaluation_set
 from auralab.wakeword.evaluation import (
     ScoredSet,
     breakdown_png,
@@ -20,10 +21,7 @@ from auralab.wakeword.evaluation import (
     det_png,
     equal_frr_comparison,
     frr,
-    operating_points,
-    score_detector,
 )
-from auralab.wakeword.false_accepts import loudest_events, with_segments
 from auralab.wakeword.features import FeatureSet
 from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.judge_client import JudgeClient
@@ -57,29 +55,21 @@ def evaluate_detectors(
     p = EvaluateParams(**params)
     spec = feature_spec_of(feature_spec)
     rule = EventRule.of(feature_spec, p.detection)
-    audio = _evaluation_audio(longform, spec.sample_rate)
+    data = evaluation_set(longform, longform_table, evaluation_features, feature_spec)
     report: dict[str, Any] = {"event_rule": rule.__dict__ | {"hop_seconds": rule.hop_seconds(spec)}}
     curves, points, metrics, files = {}, {}, {}, {}
     scored_sets = {}
     for name, payload in zip(DETECTORS, (sentry_unmined, sentry, judge), strict=True):
-        scored = score_detector(
-            detector_from_payload(payload), audio, evaluation_features, spec, rule
+        evaluation = evaluate_detector(detector_from_payload(payload), data, p)
+        scored, rows, loudest = (
+            evaluation.scored,
+            evaluation.operating_points,
+            evaluation.loudest_false_accepts,
         )
         scored_sets[name] = scored
-        rows = operating_points(scored, p.target_fa_per_hour, spec, rule, p.bootstrap)
         curves[name], points[name] = det_curve(scored), rows
         operating = scored.negatives.threshold_for(p.operating_fa_per_hour)
         parts = breakdowns(scored.streams, operating, rir_table, p.snr_bins_db)
-        loudest = with_segments(
-            loudest_events(
-                scored.negatives,
-                scored.recordings,
-                rule.hop_seconds(spec),
-                spec.window_frames * spec.hop_length / spec.sample_rate,
-                p.loudest_false_accepts,
-            ),
-            longform_table,
-        )
         report[name] = {
             "operating_points": rows,
             "operating_threshold": operating,

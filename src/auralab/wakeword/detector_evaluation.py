@@ -1,0 +1,93 @@
+"""One detector on the evaluation set: FRR at each target rate (bootstrap intervals) and its
+loudest false accepts with what was playing. The evaluate node runs it for this run's detectors;
+``auralab evaluate-detector`` runs it for any saved one (another run's, a sweep trial's, a
+teacher), so a detector trained outside the pipeline is compared on the same footing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from torch import nn
+
+from auralab.wakeword.evaluation import ScoredSet, operating_points, score_detector
+from auralab.wakeword.false_accepts import loudest_events, with_segments
+from auralab.wakeword.features import FeatureSet
+from auralab.wakeword.ingest import decode_folder
+from auralab.wakeword.params import EvaluateParams
+from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.train_inputs import feature_spec_of
+
+
+@dataclass
+class EvaluationSet:
+    """What a detector is evaluated on: the long-form negatives (arrays by recording name) and
+    their segment table, the test streams' features, and the feature record they share."""
+
+    audio: dict[str, np.ndarray]
+    segments: pd.DataFrame
+    features: FeatureSet
+    feature_spec: dict[str, Any]
+
+
+@dataclass
+class DetectorEvaluation:
+    scored: ScoredSet
+    operating_points: list[dict[str, float]]
+    loudest_false_accepts: pd.DataFrame  # loudest_events + with_segments
+
+
+def evaluation_set(
+    longform: Mapping[str, bytes],
+    segments: pd.DataFrame,
+    features: FeatureSet,
+    feature_spec: Mapping[str, Any],
+) -> EvaluationSet:
+    """The evaluation recordings among the long-form files, decoded at the features' rate."""
+    rate = feature_spec_of(feature_spec).sample_rate
+    audio = decode_folder(longform, rate, under="evaluation")
+    return EvaluationSet(audio, segments, features, dict(feature_spec))
+
+
+def read_evaluation_set(data_root: Path) -> EvaluationSet:
+    """The evaluation set a pipeline run wrote under ``data_root`` (the catalog's layout)."""
+    from auralab.datasets import FeatureSetDataset, FilesDataset
+
+    longform = data_root / "02_intermediate/wakeword/longform"
+    features = data_root / "05_model_input/wakeword/evaluation_features"
+    for needed in (longform, features):
+        if not needed.is_dir():
+            raise FileNotFoundError(
+                f"{needed} not found: run `kedro run --namespaces wakeword` first,"
+                " or point --data-root at a run's data folder"
+            )
+    return evaluation_set(
+        FilesDataset(path=str(longform)).load(),
+        pd.read_parquet(data_root / "02_intermediate/wakeword/longform_table.parquet"),
+        FeatureSetDataset(path=str(features)).load(),
+        json.loads((data_root / "05_model_input/wakeword/feature_spec.json").read_text()),
+    )
+
+
+def evaluate_detector(
+    model: nn.Module, data: EvaluationSet, params: EvaluateParams
+) -> DetectorEvaluation:
+    """Score ``model`` on every hop of the evaluation audio and on every test stream."""
+    spec = feature_spec_of(data.feature_spec)
+    rule = EventRule.of(data.feature_spec, params.detection)
+    scored = score_detector(model, data.audio, data.features, spec, rule)
+    points = operating_points(scored, params.target_fa_per_hour, spec, rule, params.bootstrap)
+    window_seconds = spec.window_frames * spec.hop_length / spec.sample_rate
+    loudest = loudest_events(
+        scored.negatives,
+        scored.recordings,
+        rule.hop_seconds(spec),
+        window_seconds,
+        params.loudest_false_accepts,
+    )
+    return DetectorEvaluation(scored, points, with_segments(loudest, data.segments))
