@@ -14,7 +14,7 @@ from auralab.core.expectations import audio_health_suite, raise_if_failed, run_s
 from auralab.wakeword.backgrounds import coloured_noise
 from auralab.wakeword.clips import pack
 from auralab.wakeword.ingest import read_user_recordings, user_clip_set
-from auralab.wakeword.params import SentenceWindowParams, ValidateParams, load_wakeword_params
+from auralab.wakeword.params import ValidateParams, load_wakeword_params
 from auralab.wakeword.scanner import health_table
 from auralab.wakeword.windows import make_windows
 
@@ -92,44 +92,6 @@ def test_a_phrase_shaped_window_ends_its_speech_where_the_parameters_say(label, 
     end = np.flatnonzero(np.abs(window) > 0).max() + 1
     position = PARAMS.preprocess.phrase_end_position
     assert position.low * 24000 - 1 <= end <= position.high * 24000 + 1
-
-
-def test_sentences_are_windowed_at_their_onset_or_ending_as_a_phrase():
-    # A pause, a 2.5 s sentence, a pause. Onset windows: silence, then the sentence's first
-    # `heard_seconds` reaching the window's end. End windows: its last words end where a
-    # positive's phrase would, then silence.
-    rng = np.random.default_rng(5)
-    speech = np.concatenate(
-        [np.zeros(4000), coloured_noise("white", 40000, rng) * 0.1, np.zeros(4000)]
-    )
-    n = 40
-    rows = [
-        {"clip_id": f"s{i}", "label": 0, "category": "speech", "split": "train", "speaker": "s",
-         "source": "synthetic", "speech_start": 4000, "speech_end": 44000}
-        for i in range(n)
-    ]  # fmt: skip
-    placement = {"onset_share": 0.5, "heard_seconds": {"low": 0.3, "high": 1.0}, "end_share": 0.5}
-    params = PARAMS.preprocess.model_copy(
-        update={"sentence_windows": SentenceWindowParams.model_validate(placement)}
-    )
-    windows = make_windows(pack([speech.astype(np.float32)] * n, pd.DataFrame(rows), 16000), params)
-    heard, ends = [], []
-    for i in range(n):
-        window = windows.clip(i)
-        sounding = np.flatnonzero(np.abs(window) > 0)
-        if sounding.max() == len(window) - 1:  # the sentence runs on past the window's end
-            heard.append((len(window) - sounding.min()) / 16000)
-        else:
-            assert sounding.min() == 0  # the rest of the sentence is before the window
-            ends.append((sounding.max() + 1) / len(window))
-    assert 10 <= len(heard) <= 30 and len(heard) + len(ends) == n
-    assert min(heard) >= 0.3 - 1e-3 and max(heard) <= 1.0 + 1e-3
-    assert max(heard) - min(heard) > 0.3  # drawn over the range, not one place
-    position = PARAMS.preprocess.phrase_end_position
-    assert position.low - 1e-3 <= min(ends) and max(ends) <= position.high + 1e-3
-
-    with pytest.raises(ValueError, match="onset_share \\+ end_share"):
-        SentenceWindowParams.model_validate(placement | {"onset_share": 0.6, "end_share": 0.6})
 
 
 def _clips_with(leak: bool, overlap: bool):

@@ -199,30 +199,6 @@ class EvaluationMixParams(StrictModel):
     seed: int = 7
 
 
-class SentenceWindowParams(StrictModel):
-    """Where an everyday sentence sits in its window; the rest are cropped at random."""
-
-    onset_share: float = Field(
-        ge=0,
-        le=1,
-        description="the window ends heard_seconds into the sentence: a pause, then its first words",
-    )
-    heard_seconds: Range = Field(description="how much of the sentence an onset window has heard")
-    end_share: float = Field(
-        ge=0, le=1, description="the sentence ends where a positive's phrase does"
-    )
-
-    @model_validator(mode="after")
-    def _valid(self) -> Self:
-        if self.heard_seconds.low <= 0:
-            raise ValueError(f"heard_seconds.low must be > 0, got {self.heard_seconds.low}")
-        if self.onset_share + self.end_share > 1:
-            raise ValueError(
-                f"onset_share + end_share must be <= 1, got {self.onset_share} + {self.end_share}"
-            )
-        return self
-
-
 class PreprocessParams(StrictModel):
     """Fixed-length windows, evaluation mixtures and features."""
 
@@ -233,7 +209,6 @@ class PreprocessParams(StrictModel):
     phrase_end_position: Range = Field(
         description="where a positive's speech ends, as a fraction of the window"
     )
-    sentence_windows: SentenceWindowParams
     features: FeatureParams
     use_precomputed_features_for_training: bool = Field(
         default=False,

@@ -2,11 +2,9 @@
 
 A positive is placed so that its speech ends at a position drawn from ``phrase_end_position``
 (a fraction of the window): a streaming detector sees the phrase just finished. So is a context
-negative ("hey we", "the aura"), the same shape in the same place with other words. Everyday
-sentences (``sentence_windows``) are the shapes a detector meets in every conversation: a share
-ends where a phrase would, another has the window end just after they start (a pause, then their
-first words). Other negatives longer than the window are cropped at a random point; shorter ones
-are placed at a random offset.
+negative ("hey we", "the aura"), the same shape in the same place with other words. Other
+negatives longer than the window are cropped at a random point; shorter ones are placed at a
+random offset.
 """
 
 from __future__ import annotations
@@ -26,30 +24,12 @@ def window_offset(row: pd.Series, window: int, params: PreprocessParams) -> int:
     length = int(row["length"])
     u = hash_unit(str(row["clip_id"]), "window")
     if int(row["label"]) == 1 or row.get("category") == "context":
-        return _speech_ending_as_a_phrase(row, window, u, params)
-    if row.get("category") == "speech":
-        placement = params.sentence_windows
-        v = hash_unit(str(row["clip_id"]), "placement")
-        if v < placement.onset_share:
-            # A pause, then a sentence's first words at the window's end: a streaming detector
-            # meets every sentence so.
-            heard = placement.heard_seconds
-            seconds = heard.low + u * (heard.high - heard.low)
-            return window - int(row["speech_start"]) - int(seconds * window / params.window_seconds)
-        if v < placement.onset_share + placement.end_share:
-            # The sentence's last words, then a pause: where a positive's phrase ends.
-            return _speech_ending_as_a_phrase(row, window, u, params)
+        position = params.phrase_end_position
+        end = int((position.low + u * (position.high - position.low)) * window)
+        return end - int(row["speech_end"])
     if length >= window:
         return -int(u * (length - window))
     return int(u * (window - length))
-
-
-def _speech_ending_as_a_phrase(
-    row: pd.Series, window: int, u: float, params: PreprocessParams
-) -> int:
-    position = params.phrase_end_position
-    end = int((position.low + u * (position.high - position.low)) * window)
-    return end - int(row["speech_end"])
 
 
 def make_windows(clips: ClipSet, params: PreprocessParams) -> ClipSet:
