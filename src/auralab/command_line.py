@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         help="target rates (default: evaluate.target_fa_per_hour in params.yaml)",
     )
     ev.add_argument("--loudest", type=int, default=10, help="false accepts to list per detector")
+    ev.add_argument(
+        "--ensemble",
+        action="store_true",
+        help="also score the mean of the checkpoints' probabilities, as one detector",
+    )
     ev.add_argument("--params", type=Path, default=Path("params.yaml"))
     return parser
 
@@ -102,6 +107,7 @@ def evaluate_detector_command(args: argparse.Namespace) -> int:
     from auralab.core.checkpoint import load_checkpoint
     from auralab.wakeword.detector import detector_from_payload
     from auralab.wakeword.detector_evaluation import evaluate_detector, read_evaluation_set
+    from auralab.wakeword.ensemble import DetectorEnsemble
     from auralab.wakeword.params import load_wakeword_params
 
     params = load_wakeword_params(args.params).evaluate
@@ -110,9 +116,12 @@ def evaluate_detector_command(args: argparse.Namespace) -> int:
         updates["target_fa_per_hour"] = args.fa_per_hour
     params = params.model_copy(update=updates)
     data = read_evaluation_set(args.data_root)
-    for path in args.checkpoints:
-        evaluation = evaluate_detector(detector_from_payload(load_checkpoint(path)), data, params)
-        print(f"{path}: {evaluation.scored.negatives.hours:.2f} h of negatives")
+    models = {str(path): detector_from_payload(load_checkpoint(path)) for path in args.checkpoints}
+    if args.ensemble:
+        models[f"ensemble of {len(models)}"] = DetectorEnsemble(list(models.values()))
+    for name, model in models.items():
+        evaluation = evaluate_detector(model, data, params)
+        print(f"{name}: {evaluation.scored.negatives.hours:.2f} h of negatives")
         for row in evaluation.operating_points:
             print(
                 f"  {row['target_fa_per_hour']:>5g} FA/h: FRR {row['frr']:6.1%}"

@@ -153,21 +153,23 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     assert "wakeword.evaluation_metrics.sentry.frr_at_0.5_fa_per_hour" in run.data.metrics
 
 
-def test_evaluate_detector_scores_a_saved_detector_as_the_pipeline_did(project, first_run, capsys):
+def test_evaluate_detector_scores_saved_detectors_as_the_pipeline_did(project, first_run, capsys):
     from auralab.command_line import main
 
     root = project.data_root
-    checkpoint = root / "06_models/wakeword/sentry.pt"
-    assert (
-        main(["evaluate-detector", str(checkpoint), "--data-root", str(root), "--loudest", "3"])
-        == 0
-    )
+    models = [str(root / f"06_models/wakeword/{name}.pt") for name in ("sentry_unmined", "sentry")]
+    args = ["evaluate-detector", *models, "--data-root", str(root), "--loudest", "3", "--ensemble"]
+    assert main(args) == 0
     printed = capsys.readouterr().out
     evaluation = json.loads((root / "08_reporting/wakeword/evaluation.json").read_text())
-    for point in evaluation["sentry"]["operating_points"]:
-        assert f"{point['target_fa_per_hour']:>5g} FA/h: FRR {point['frr']:6.1%}" in printed
-    loudest = evaluation["sentry"]["loudest_false_accepts"][0]
-    assert f"{loudest['score']:.3f}  {loudest['recording']}" in printed
+    sections = printed.split("ensemble of 2:")
+    assert len(sections) == 2  # each checkpoint, then their mean as one detector
+    for name in ("sentry_unmined", "sentry"):
+        for point in evaluation[name]["operating_points"]:
+            assert f"{point['target_fa_per_hour']:>5g} FA/h: FRR {point['frr']:6.1%}" in sections[0]
+        loudest = evaluation[name]["loudest_false_accepts"][0]
+        assert f"{loudest['score']:.3f}  {loudest['recording']}" in sections[0]
+    assert sections[1].count("FA/h: FRR") == 3
     assert " s in" in printed  # where in the sentence or passage the window that fired ends
 
 
