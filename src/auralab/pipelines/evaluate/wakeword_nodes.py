@@ -61,12 +61,8 @@ def evaluate_detectors(
     scored_sets = {}
     for name, payload in zip(DETECTORS, (sentry_unmined, sentry, judge), strict=True):
         evaluation = evaluate_detector(detector_from_payload(payload), data, p)
-        scored, rows, loudest = (
-            evaluation.scored,
-            evaluation.operating_points,
-            evaluation.loudest_false_accepts,
-        )
-        scored_sets[name] = scored
+        scored = scored_sets[name] = evaluation.scored
+        rows, loudest = evaluation.operating_points, evaluation.loudest_false_accepts
         curves[name], points[name] = det_curve(scored), rows
         operating = scored.negatives.threshold_for(p.operating_fa_per_hour)
         parts = breakdowns(scored.streams, operating, rir_table, p.snr_bins_db)
