@@ -105,9 +105,8 @@ def detect_command(args: argparse.Namespace) -> int:
 
 def evaluate_detector_command(args: argparse.Namespace) -> int:
     from auralab.core.checkpoint import load_checkpoint
-    from auralab.wakeword.detector import detector_from_payload
-    from auralab.wakeword.detector_evaluation import evaluate_detector, read_evaluation_set
-    from auralab.wakeword.ensemble import DetectorEnsemble
+    from auralab.wakeword.detector import ensemble_payload
+    from auralab.wakeword.detector_evaluation import evaluate_payloads, read_evaluation_set
     from auralab.wakeword.params import load_wakeword_params
 
     params = load_wakeword_params(args.params).evaluate
@@ -116,11 +115,10 @@ def evaluate_detector_command(args: argparse.Namespace) -> int:
         updates["target_fa_per_hour"] = args.fa_per_hour
     params = params.model_copy(update=updates)
     data = read_evaluation_set(args.data_root)
-    models = {str(path): detector_from_payload(load_checkpoint(path)) for path in args.checkpoints}
+    payloads = {str(path): load_checkpoint(path) for path in args.checkpoints}
     if args.ensemble:
-        models[f"ensemble of {len(models)}"] = DetectorEnsemble(list(models.values()))
-    for name, model in models.items():
-        evaluation = evaluate_detector(model, data, params)
+        payloads[f"ensemble of {len(payloads)}"] = ensemble_payload(list(payloads.values()))
+    for name, evaluation in evaluate_payloads(payloads, data, params).items():
         print(f"{name}: {evaluation.scored.negatives.hours:.2f} h of negatives")
         for row in evaluation.operating_points:
             print(

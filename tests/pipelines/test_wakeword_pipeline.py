@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 import soundfile as sf
 
+from auralab.core.checkpoint import load_checkpoint
 from auralab.datasets import ClipSetDataset, FeatureSetDataset
+from auralab.wakeword.detector import same_weights
 from auralab.wakeword.espeak import espeak
 
 pytestmark = pytest.mark.slow
@@ -103,8 +105,14 @@ def test_the_mlflow_run_logs_scanner_schedule_and_checks(project, first_run):
 
 def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, first_run):
     root = project.data_root
-    for name in ("judge_unmined", "judge", "sentry_unmined", "sentry"):
-        assert (root / f"06_models/wakeword/{name}.pt").exists()
+    models = {
+        name: load_checkpoint(root / f"06_models/wakeword/{name}.pt")
+        for name in ("judge_unmined", "judge", "sentry_unmined", "sentry_mined", "sentry")
+    }
+    # The shipped sentry is the ensemble of the sentries before and after mining.
+    members = models["sentry"]["members"]
+    assert len(members) == 2 and same_weights(members[0], models["sentry_unmined"])
+    assert same_weights(members[1], models["sentry_mined"])
     mined = ClipSetDataset(str(root / "05_model_input/wakeword/hard_negatives")).load()
     assert set(mined.table["category"]) <= {"hard_negative"}
     evaluation = json.loads((root / "08_reporting/wakeword/evaluation.json").read_text())
@@ -124,7 +132,8 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     judge = json.loads((root / "08_reporting/wakeword/judge_unmined_report.json").read_text())
     assert judge["summary"]["selected_by"] == "validation loss"
     # After mining, the judge is fine-tuned and the sentry trained afresh with the hard negatives.
-    mined = json.loads((root / "08_reporting/wakeword/sentry_report.json").read_text())["summary"]
+    report = root / "08_reporting/wakeword/sentry_mined_report.json"
+    mined = json.loads(report.read_text())["summary"]
     assert mined["retrained"] == "from scratch" and mined["hard_negatives"] > 0
     assert (
         mined["items_per_epoch"] == sentry["summary"]["items_per_epoch"] + mined["hard_negatives"]
@@ -157,24 +166,26 @@ def test_evaluate_detector_scores_saved_detectors_as_the_pipeline_did(project, f
     from auralab.command_line import main
 
     root = project.data_root
-    models = [str(root / f"06_models/wakeword/{name}.pt") for name in ("sentry_unmined", "sentry")]
+    members = ("sentry_unmined", "sentry_mined")
+    models = [str(root / f"06_models/wakeword/{name}.pt") for name in members]
     args = ["evaluate-detector", *models, "--data-root", str(root), "--loudest", "3", "--ensemble"]
     assert main(args) == 0
     printed = capsys.readouterr().out
     evaluation = json.loads((root / "08_reporting/wakeword/evaluation.json").read_text())
     sections = printed.split("ensemble of 2:")
     assert len(sections) == 2  # each checkpoint, then their mean as one detector
-    for name in ("sentry_unmined", "sentry"):
+    # The ensemble of the two checkpoints is the sentry the run shipped.
+    for name, section in (*((m, sections[0]) for m in members), ("sentry", sections[1])):
         for point in evaluation[name]["operating_points"]:
-            assert f"{point['target_fa_per_hour']:>5g} FA/h: FRR {point['frr']:6.1%}" in sections[0]
+            assert f"{point['target_fa_per_hour']:>5g} FA/h: FRR {point['frr']:6.1%}" in section
         loudest = evaluation[name]["loudest_false_accepts"][0]
-        assert f"{loudest['score']:.3f}  {loudest['recording']}" in sections[0]
+        assert f"{loudest['score']:.3f}  {loudest['recording']}" in section
     assert sections[1].count("FA/h: FRR") == 3
     assert " s in" in printed  # where in the sentence or passage the window that fired ends
 
 
 def test_a_teacher_with_other_features_is_refused_before_training(project, first_run, tmp_path):
-    from auralab.core.checkpoint import load_checkpoint, save_checkpoint
+    from auralab.core.checkpoint import save_checkpoint
     from auralab.core.errors import TeacherError
     from auralab.pipelines.train.pipeline import wakeword
     from auralab.pipelines.train.wakeword_nodes import check_teachers

@@ -1,7 +1,8 @@
 """A saved detector: architecture, weights, the features it reads and the classes it scores.
 
 The payload is a plain dict (loadable with ``weights_only=True``); a teacher, an exported model and
-the ``detect`` command all rebuild the model and its feature spec from it.
+the ``detect`` command all rebuild the model and its feature spec from it. An ensemble's payload
+holds its members' payloads under ``members`` and rebuilds as a ``DetectorEnsemble``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from torch import nn
 
 from auralab.core.checkpoint import load_checkpoint
 from auralab.core.errors import DataLoadError, TeacherError
+from auralab.wakeword.ensemble import DetectorEnsemble
 from auralab.wakeword.features import FeatureSpec
 from auralab.wakeword.models import CLASSES, DetectorConfig, build_detector
 from auralab.wakeword.params import DetectorParams
@@ -49,8 +51,39 @@ def detector_payload(
     }
 
 
+def ensemble_payload(
+    members: list[dict[str, Any]], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``{"members", "feature_spec", "classes", ...extra}``: detectors that share their features
+    and classes, scored as the mean of their probabilities."""
+    first = members[0]
+    for member in members[1:]:
+        if member["feature_spec"] != first["feature_spec"] or member["classes"] != first["classes"]:
+            raise ValueError("ensemble members must share their feature spec and classes")
+    return {
+        "members": members,
+        "feature_spec": first["feature_spec"],
+        "classes": first["classes"],
+        **(extra or {}),
+    }
+
+
+def is_ensemble(payload: dict[str, Any]) -> bool:
+    return "members" in payload
+
+
+def same_weights(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two single-detector payloads hold the same architecture and weights."""
+    if is_ensemble(a) or is_ensemble(b) or a["config"] != b["config"]:
+        return False
+    ours, theirs = a["state_dict"], b["state_dict"]
+    return ours.keys() == theirs.keys() and all(torch.equal(ours[k], theirs[k]) for k in ours)
+
+
 def detector_from_payload(payload: dict[str, Any]) -> nn.Module:
-    """The model of a payload, in eval mode on CPU."""
+    """The model of a payload (a ``DetectorEnsemble`` for an ensemble's), in eval mode on CPU."""
+    if is_ensemble(payload):
+        return DetectorEnsemble([detector_from_payload(m) for m in payload["members"]]).eval()
     model = build_detector(DetectorConfig.from_dict(payload["config"]))
     model.load_state_dict(payload["state_dict"])
     return model.eval()
@@ -67,8 +100,8 @@ def check_teacher(payload: dict[str, Any], spec: FeatureSpec, name: str) -> None
     classes = list(payload.get("classes") or [])
     if classes != list(CLASSES):
         problems.append(f"classes: teacher {classes}, student {list(CLASSES)}")
-    if "config" not in payload or "state_dict" not in payload:
-        problems.append("not a detector checkpoint (no config/state_dict)")
+    if not is_ensemble(payload) and ("config" not in payload or "state_dict" not in payload):
+        problems.append("not a detector checkpoint (no config/state_dict, nor members)")
     if problems:
         raise TeacherError(
             f"teacher {name} does not match the model it would teach:\n  " + "\n  ".join(problems)

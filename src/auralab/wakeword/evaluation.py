@@ -11,6 +11,7 @@ import pandas as pd
 from torch import nn
 
 from auralab.core.plotting import plt, png
+from auralab.wakeword.ensemble import PROBABILITY_EPS
 from auralab.wakeword.features import FeatureSet, FeatureSpec
 from auralab.wakeword.params import BootstrapParams
 from auralab.wakeword.scoring import (
@@ -47,15 +48,44 @@ def score_detector(
     recordings = sorted(longform)
     raw = [score_stream(model, longform[name], spec, rule.hop_frames) for name in recordings]
     hours = sum(len(a) for a in longform.values()) / spec.sample_rate / 3600
-    negatives = NegativeStreams(
-        [smooth(r, rule.smoothing_hops) for r in raw], hours, rule.refractory_hops(spec)
-    )
     test = (features.table["split"] == "test").to_numpy()
     streams = features.table[test].reset_index(drop=True)
     stream_features = np.asarray(features.features[test], dtype=np.float32)
     scores = score_feature_streams(model, stream_features, spec.window_frames, rule.hop_frames)
-    streams["max_score"] = max_smoothed(list(scores), rule.smoothing_hops)
-    return ScoredSet(negatives, raw, streams, scores, recordings)
+    return _scored_set(raw, hours, streams, scores, recordings, spec, rule)
+
+
+def _scored_set(
+    raw: list[np.ndarray],
+    hours: float,
+    streams: pd.DataFrame,
+    stream_scores: np.ndarray,
+    recordings: list[str],
+    spec: FeatureSpec,
+    rule: EventRule,
+) -> ScoredSet:
+    negatives = NegativeStreams(
+        [smooth(r, rule.smoothing_hops) for r in raw], hours, rule.refractory_hops(spec)
+    )
+    streams = streams.assign(max_score=max_smoothed(list(stream_scores), rule.smoothing_hops))
+    return ScoredSet(negatives, raw, streams, stream_scores, recordings)
+
+
+def mean_scored_set(members: Sequence[ScoredSet], spec: FeatureSpec, rule: EventRule) -> ScoredSet:
+    """The scores of a ``DetectorEnsemble`` of detectors from theirs (the mean of their raw
+    probabilities, clamped as the ensemble clamps it) without scoring the audio again."""
+    first = members[0]
+
+    def mean(arrays: Sequence[np.ndarray]) -> np.ndarray:
+        average = np.mean(np.stack(arrays), axis=0, dtype=np.float64)
+        return np.clip(average, PROBABILITY_EPS, 1 - PROBABILITY_EPS).astype(np.float32)
+
+    raw = [mean([m.raw_negatives[i] for m in members]) for i in range(len(first.raw_negatives))]
+    stream_scores = mean([m.stream_scores for m in members])
+    streams = first.streams.drop(columns="max_score")
+    return _scored_set(
+        raw, first.negatives.hours, streams, stream_scores, first.recordings, spec, rule
+    )
 
 
 def frr(streams: pd.DataFrame, threshold: float) -> float:

@@ -46,7 +46,7 @@ def to_onnx(model: nn.Module, frames: int, n_mels: int) -> tuple[bytes, float]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.onnx"
         torch.onnx.export(
-            Probability(model),
+            Probability(model).eval(),
             (example,),
             str(path),
             dynamo=True,

@@ -367,6 +367,11 @@ class MiningParams(StrictModel):
         default="from_scratch",
         description="the sentry again from scratch with the hard negatives, or fine-tuned",
     )
+    shipped_sentry: Literal["ensemble", "mined"] = Field(
+        default="ensemble",
+        description="ensemble: the mean of the sentries before and after mining; mined: the "
+        "retrained sentry alone",
+    )
     retrain_epochs: int = Field(default=4, ge=1)
     retrain_lr_ratio: float = Field(
         default=0.3, gt=0, le=1, description="fine-tuning learning rate / the sentry's"

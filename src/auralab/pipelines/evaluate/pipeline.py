@@ -33,6 +33,7 @@ def wakeword() -> Pipeline:
                 wakeword_nodes.evaluate_detectors,
                 inputs=[
                     "sentry_unmined",
+                    "sentry_mined",
                     "sentry",
                     "judge",
                     "longform",

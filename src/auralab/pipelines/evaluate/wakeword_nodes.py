@@ -12,7 +12,7 @@ import pandas as pd
 from auralab.core.tracking import as_mlflow_metrics
 from auralab.wakeword.cascade import evaluate_cascade, triggers
 from auralab.wakeword.detector import detector_from_payload
-from auralab.wakeword.detector_evaluation import evaluate_detector, evaluation_set
+from auralab.wakeword.detector_evaluation import evaluate_payloads, evaluation_set
 from auralab.wakeword.evaluation import (
     ScoredSet,
     breakdown_png,
@@ -32,7 +32,8 @@ from auralab.wakeword.scoring import EventRule
 from auralab.wakeword.serving import save_local
 from auralab.wakeword.train_inputs import feature_spec_of
 
-DETECTORS = ("sentry_unmined", "sentry", "judge")
+# Before mining, after it, the one the run ships (by default the ensemble of the two), the judge.
+DETECTORS = ("sentry_unmined", "sentry_mined", "sentry", "judge")
 
 
 def _evaluation_audio(longform: dict[str, bytes], sample_rate: int) -> dict[str, np.ndarray]:
@@ -41,6 +42,7 @@ def _evaluation_audio(longform: dict[str, bytes], sample_rate: int) -> dict[str,
 
 def evaluate_detectors(
     sentry_unmined: dict[str, Any],
+    sentry_mined: dict[str, Any],
     sentry: dict[str, Any],
     judge: dict[str, Any],
     longform: dict[str, bytes],
@@ -51,7 +53,7 @@ def evaluate_detectors(
     params: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, Any], ScoredSet]:
     """FRR at each target FA/h (bootstrap CIs), DET curves, breakdowns, the loudest false
-    accepts and what was playing; before/after mining."""
+    accepts and what was playing; before/after mining (the unmined against the mined sentry)."""
     p = EvaluateParams(**params)
     spec = feature_spec_of(feature_spec)
     rule = EventRule.of(feature_spec, p.detection)
@@ -59,8 +61,8 @@ def evaluate_detectors(
     report: dict[str, Any] = {"event_rule": rule.__dict__ | {"hop_seconds": rule.hop_seconds(spec)}}
     curves, points, metrics, files = {}, {}, {}, {}
     scored_sets = {}
-    for name, payload in zip(DETECTORS, (sentry_unmined, sentry, judge), strict=True):
-        evaluation = evaluate_detector(detector_from_payload(payload), data, p)
+    payloads = dict(zip(DETECTORS, (sentry_unmined, sentry_mined, sentry, judge), strict=True))
+    for name, evaluation in evaluate_payloads(payloads, data, p).items():
         scored = scored_sets[name] = evaluation.scored
         rows, loudest = evaluation.operating_points, evaluation.loudest_false_accepts
         curves[name], points[name] = det_curve(scored), rows
@@ -84,7 +86,7 @@ def evaluate_detectors(
     files["det.png"] = det_png(curves, points)
     report["mining_effect"] = mining_effect(
         scored_sets["sentry_unmined"],
-        scored_sets["sentry"],
+        scored_sets["sentry_mined"],
         p.target_fa_per_hour,
         p.comparison_fa_per_hour,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline, node
 
-from auralab.pipelines.train import music_nodes, wakeword_nodes
+from auralab.pipelines.train import music_nodes, wakeword_mining_nodes, wakeword_nodes
 from auralab.wakeword.train_inputs import training_data
 
 
@@ -90,7 +90,7 @@ def wakeword() -> Pipeline:
                 name="train_sentry",
             ),
             node(
-                wakeword_nodes.mine_negatives,
+                wakeword_mining_nodes.mine_negatives,
                 inputs=[
                     "sentry_unmined",
                     "longform",
@@ -102,7 +102,7 @@ def wakeword() -> Pipeline:
                 name="mine_hard_negatives",
             ),
             node(
-                wakeword_nodes.retrain_judge,
+                wakeword_mining_nodes.retrain_judge,
                 inputs=[
                     "judge_unmined",
                     "hard_negatives",
@@ -117,7 +117,7 @@ def wakeword() -> Pipeline:
                 name="retrain_judge_with_hard_negatives",
             ),
             node(
-                wakeword_nodes.retrain_sentry,
+                wakeword_mining_nodes.retrain_sentry,
                 inputs=[
                     "sentry_unmined",
                     "hard_negatives",
@@ -129,8 +129,14 @@ def wakeword() -> Pipeline:
                     "params:augment",
                     "checkpoints",
                 ],
-                outputs=["sentry", "sentry_report", "sentry_metrics"],
+                outputs=["sentry_mined", "sentry_mined_report", "sentry_mined_metrics"],
                 name="retrain_sentry_with_hard_negatives",
+            ),
+            node(
+                wakeword_mining_nodes.ship_sentry,
+                inputs=["sentry_unmined", "sentry_mined", "params:train"],
+                outputs=["sentry", "sentry_metrics"],
+                name="ship_sentry",
             ),
         ],
         namespace="wakeword",

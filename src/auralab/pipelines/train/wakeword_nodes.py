@@ -1,4 +1,5 @@
-"""Wakeword train nodes: teacher check, judge, distilled sentry, mining, sentry retrain.
+"""Wakeword train nodes up to the first sentry: teacher check, judge, distilled sentry (mining and
+what follows it: ``wakeword_mining_nodes``).
 
 Each training logs loss, learning rate, gradient norm and items/s per step, validation loss per
 epoch and the SNR range of each epoch to the active MLflow run (prefix ``wakeword.train.<model>.``).
@@ -6,7 +7,6 @@ epoch and the SNR range of each epoch to the active MLflow run (prefix ``wakewor
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,8 @@ from auralab.core.expectations import raise_if_failed
 from auralab.core.plotting import curves_png
 from auralab.core.sweep import PruningObserver, run_study
 from auralab.core.tracking import MlflowObserver, as_mlflow_metrics, log_artifact_bytes
-from auralab.wakeword.clips import ClipSet
 from auralab.wakeword.detector import detector_from_payload, detector_payload, load_teacher
 from auralab.wakeword.features import FeatureSet
-from auralab.wakeword.ingest import decode_folder
-from auralab.wakeword.mining import mine_hard_negatives
 from auralab.wakeword.models import n_params
 from auralab.wakeword.params import (
     AugmentParams,
@@ -31,7 +28,6 @@ from auralab.wakeword.params import (
     SentryFitParams,
     TrainParams,
 )
-from auralab.wakeword.retraining import retrain_plan
 from auralab.wakeword.scoring import EventRule
 from auralab.wakeword.selection import SelectionSet
 from auralab.wakeword.train_inputs import (
@@ -67,7 +63,7 @@ def _schedule_logger(name: str, augment: AugmentParams) -> Any:
     return log_epoch
 
 
-def _fit(
+def train_detector(
     name: str,
     kind: str,
     data: TrainingData,
@@ -130,11 +126,11 @@ def validation_selection_set(
     return [found] if found is not None else []
 
 
-def _one(selection: list[SelectionSet]) -> SelectionSet | None:
+def optional_selection(selection: list[SelectionSet]) -> SelectionSet | None:
     return selection[0] if selection else None
 
 
-def _outputs(
+def trained_outputs(
     name: str, trained: TrainedDetector, feature_spec: dict[str, Any], extra: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     result = trained.result
@@ -187,7 +183,7 @@ def train_judge(
     del teacher_check  # a dependency, not a value
     raise_if_failed(augmentation_check)
     train = TrainParams(**params)
-    trained = _fit(
+    trained = train_detector(
         "judge_unmined",
         "judge",
         data,
@@ -197,12 +193,12 @@ def train_judge(
         train,
         AugmentParams(**augment_params),
         checkpoints,
-        selection=_one(selection),
+        selection=optional_selection(selection),
     )
-    return _outputs("judge_unmined", trained, feature_spec, {})
+    return trained_outputs("judge_unmined", trained, feature_spec, {})
 
 
-def _teachers(
+def sentry_teachers(
     train: TrainParams, judge: dict[str, Any], feature_spec: dict[str, Any]
 ) -> list[Teacher]:
     spec = feature_spec_of(feature_spec)
@@ -248,13 +244,13 @@ def train_sentry(
     del teacher_check  # a dependency: teachers were checked before any training
     train = TrainParams(**params)
     augment = AugmentParams(**augment_params)
-    teachers = _teachers(train, judge, feature_spec)
+    teachers = sentry_teachers(train, judge, feature_spec)
     fit = train.sentry
     if train.sweep.n_trials > 0:
 
         def objective(trial: optuna.Trial, observer: PruningObserver) -> float:
             trial_train = train.model_copy(update={"resume": False})
-            trained = _fit(
+            trained = train_detector(
                 "sentry_trial",
                 "sentry",
                 data,
@@ -266,7 +262,7 @@ def train_sentry(
                 checkpoints,
                 teachers,
                 observer=observer,
-                selection=_one(selection),
+                selection=optional_selection(selection),
             )
             return trained.result.best_score
 
@@ -275,7 +271,7 @@ def train_sentry(
         if any(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials):
             best = optuna.trial.FixedTrial(study.best_params)
             fit = _trial_fit(best, train).model_copy(update={"epochs": train.sentry.epochs})
-    trained = _fit(
+    trained = train_detector(
         "sentry",
         "sentry",
         data,
@@ -286,141 +282,7 @@ def train_sentry(
         augment,
         checkpoints,
         teachers,
-        selection=_one(selection),
+        selection=optional_selection(selection),
     )
     extra = {"teachers": [t.source for t in train.sentry.distillation.teachers]}
-    return _outputs("sentry", trained, feature_spec, extra)
-
-
-def mine_negatives(
-    sentry: dict[str, Any],
-    longform: dict[str, bytes],
-    feature_spec: dict[str, Any],
-    params: dict[str, Any],
-    evaluate_params: dict[str, Any],
-) -> tuple[ClipSet, dict[str, Any], dict[str, Any]]:
-    """Hard negatives from the mining pool (``mining/`` long-form files), versioned by DVC."""
-    train = TrainParams(**params)
-    spec = feature_spec_of(feature_spec)
-    detection = EvaluateParams(**evaluate_params).detection
-    rule = EventRule(int(feature_spec["hop_frames"]), detection.smoothing_hops)
-    pool = decode_folder(longform, spec.sample_rate, under="mining") if train.mining.enabled else {}
-    mined, stats = mine_hard_negatives(
-        detector_from_payload(sentry), pool, spec, rule, train.mining
-    )
-    report = {
-        "stats": stats,
-        "mining": train.mining.model_dump(),
-        "clips": mined.table.to_dict("records"),
-    }
-    return mined, report, as_mlflow_metrics({f"mining.{k}": v for k, v in stats.items()})
-
-
-def _retrain(
-    name: str,
-    kind: str,
-    unmined: dict[str, Any],
-    fit: FitParams,
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    train: TrainParams,
-    augment_params: dict[str, Any],
-    checkpoints: Path,
-    teachers: list[Teacher] | None = None,
-    selection: SelectionSet | None = None,
-    from_scratch: bool = False,
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged), or
-    its architecture trained afresh with them (``from_scratch``). With ``selection``, a fine-tune
-    also scores the unmined weights: it never ships a model that misses more validation wake
-    words."""
-    if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
-        summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
-        return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
-    plan = retrain_plan(unmined, fit, train.mining, from_scratch)
-    trained = _fit(
-        name,
-        kind,
-        replace(data, hard_negatives=hard_negatives),
-        evaluation_features,
-        feature_spec,
-        plan.fit,
-        train,
-        AugmentParams(**augment_params),
-        checkpoints,
-        teachers,
-        initial_state=plan.initial_state,
-        first_epoch=plan.first_epoch,
-        selection=selection,
-    )
-    extra = {
-        "retrained": "from scratch" if from_scratch else "fine-tuned",
-        "hard_negatives": len(hard_negatives),
-        "kept_unmined_weights": plan.initial_state is not None and trained.result.best_step == 0,
-    }
-    return _outputs(name, trained, feature_spec, extra)
-
-
-def retrain_judge(
-    judge_unmined: dict[str, Any],
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    selection: list[SelectionSet],
-    params: dict[str, Any],
-    augment_params: dict[str, Any],
-    checkpoints: Path,
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The judge fine-tuned with the hard negatives: in the cascade it sees exactly the sentry's
-    triggers, so it learns the sentry's false accepts."""
-    train = TrainParams(**params)
-    return _retrain(
-        "judge",
-        "judge",
-        judge_unmined,
-        train.judge,
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        train,
-        augment_params,
-        checkpoints,
-        selection=_one(selection),
-    )
-
-
-def retrain_sentry(
-    sentry: dict[str, Any],
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    judge: dict[str, Any],
-    selection: list[SelectionSet],
-    params: dict[str, Any],
-    augment_params: dict[str, Any],
-    checkpoints: Path,
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The sentry trained again with the hard negatives (afresh or fine-tuned, by
-    ``mining.sentry_retrain``), distilled from the fine-tuned judge."""
-    train = TrainParams(**params)
-    return _retrain(
-        "sentry_mined",
-        "sentry",
-        sentry,
-        train.sentry,
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        train,
-        augment_params,
-        checkpoints,
-        _teachers(train, judge, feature_spec),
-        _one(selection),
-        from_scratch=train.mining.sentry_retrain == "from_scratch",
-    )
+    return trained_outputs("sentry", trained, feature_spec, extra)
