@@ -10,7 +10,7 @@ import mlflow
 import numpy as np
 
 from auralab.core.tracking import as_mlflow_metrics
-from auralab.wakeword.detector import detector_from_payload, score_windows
+from auralab.wakeword.detector import detector_from_payload, is_ensemble, score_windows
 from auralab.wakeword.features import FeatureSet
 from auralab.wakeword.onnx_export import PARITY_TOLERANCE, ExportError, onnx_session, to_onnx
 from auralab.wakeword.scoring import score_stream
@@ -91,6 +91,8 @@ def export_detectors(
                 "threshold": thresholds[name],
                 "classes": payload["classes"],
             }
+            if is_ensemble(payload):  # one ONNX graph: the mean of the members' probabilities
+                metadata["ensemble_members"] = len(payload["members"])
             if name == "judge":  # the threshold applies to the cascade's fused score
                 metadata["fusion"] = cascade_report.get("fusion", "judge")
                 metadata["lookahead_hops"] = cascade_report.get("lookahead_hops", 0)
