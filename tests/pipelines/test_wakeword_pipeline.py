@@ -121,7 +121,10 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     for point in points:
         assert point["fa_per_hour"] <= point["target_fa_per_hour"] + 1e-9
         assert point["frr_low"] <= point["frr"] <= point["frr_high"]
-    assert {"speaker", "snr", "room"} <= set(evaluation["sentry"]["breakdowns"])
+    parts = evaluation["sentry"]["breakdowns"]
+    assert {"speaker", "variant", "snr", "room"} <= set(parts)
+    assert sum(r["n"] for r in parts["variant"]) == sum(r["n"] for r in parts["speaker"])
+    assert all("+" not in r["voice_variant"] for r in parts["variant"])
     loudest = evaluation["sentry"]["loudest_false_accepts"]
     assert loudest and all(row["kind"] in {"speech", "music", "noise", "babble"} for row in loudest)
     assert [row["score"] for row in loudest] == sorted((r["score"] for r in loudest), reverse=True)

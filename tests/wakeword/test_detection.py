@@ -88,8 +88,9 @@ def test_detectors_are_compared_at_the_same_false_reject_rate():
 
 
 def test_the_cascade_decides_on_the_judge_or_the_mean_of_both():
-    assert fused_score(0.9, 0.3, "judge") == 0.3
-    assert fused_score(0.9, 0.3, "mean") == pytest.approx(0.6)
+    assert fused_score(0.9, 0.3, 1.0) == 0.3
+    assert fused_score(0.9, 0.3, 0.5) == pytest.approx(0.6)
+    assert fused_score(0.9, 0.3, 0.2) == pytest.approx(0.78)
 
 
 def test_the_cascade_finds_its_own_frr_at_a_false_accept_rate():
@@ -226,7 +227,7 @@ def test_detect_judges_each_sentry_detection_on_the_windows_after_it(tmp_path):
 
     def detector(kind: str, threshold: float, lookahead: int) -> Detector:
         session = onnx_session(to_onnx(tiny(kind), SPEC.window_frames, SPEC.n_mels)[0])
-        return Detector(session, SPEC, 8, rule, threshold, "judge", lookahead)
+        return Detector(session, SPEC, 8, rule, threshold, 1.0, lookahead)
 
     sentry = detector("sentry", 0.0, 0)  # fires on every refractory period
     judge = detector("judge", 0.0, 3)

@@ -7,9 +7,10 @@ score over them and the windows of every one of those hops; the judge's score is
 those windows. On the evaluation audio this more than halves the cascade's misses at equal false
 accepts, for a decision ``lookahead_hops`` x 80 ms later.
 
-The decision score is the judge's probability (``fusion="judge"``) or the mean of the sentry's
-smoothed score and the judge's (``fusion="mean"``): the two models err on different windows, so
-their mean separates wake words from false triggers better than either alone."""
+The decision score is ``(1 - judge_weight) * sentry + judge_weight * judge`` of the sentry's
+peak smoothed score and the judge's probability: ``judge_weight`` 1 lets the judge alone decide
+(``fusion="judge"``); below it, the two models err on different windows, so their weighted mean
+separates wake words from false triggers better than either alone."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def peak_score(smoothed: np.ndarray, hop: int, lookahead_hops: int) -> float:
     return float(np.max(smoothed[hop : hop + lookahead_hops + 1]))
 
 
-def fused_score(sentry_score: float, judge_score: float, fusion: str) -> float:
+def fused_score(sentry_score: float, judge_score: float, judge_weight: float) -> float:
     """The cascade's decision score for one trigger (probabilities in, probability out)."""
-    return judge_score if fusion == "judge" else (sentry_score + judge_score) / 2
+    return (1 - judge_weight) * sentry_score + judge_weight * judge_score
 
 
 def triggers(
@@ -130,7 +131,7 @@ def evaluate_cascade(
     sentry_threshold: float,
     references: list[dict[str, float]],
     on_unreachable: str,
-    fusion: str = "judge",
+    judge_weight: float = 1.0,
     target_fa_per_hour: Sequence[float] = (),
 ) -> dict[str, Any]:
     """Judge every trigger through ``client``. For each sentry-alone reference (``frr``,
@@ -144,7 +145,9 @@ def evaluate_cascade(
     decisions = CascadeDecisions(
         scores=np.array(
             [
-                fused_score(t.sentry_score, v.score, fusion) if v.score is not None else fallback
+                fused_score(t.sentry_score, v.score, judge_weight)
+                if v.score is not None
+                else fallback
                 for t, v in zip(found, verdicts, strict=True)
             ]
         ),
@@ -179,7 +182,7 @@ def evaluate_cascade(
         "sentry_threshold": sentry_threshold,
         "sentry_fa_per_hour_in_cascade": scored.negatives.fa_per_hour(sentry_threshold),
         "sentry_frr_in_cascade": frr(scored.streams, sentry_threshold),
-        "fusion": fusion,
+        "judge_weight": judge_weight,
         **comparisons[0],
         "comparisons": comparisons,
         "operating_points": operating_points,

@@ -29,7 +29,7 @@ class Detector:
     hop_frames: int
     rule: EventRule
     threshold: float
-    fusion: str = "judge"  # a judge's threshold applies to this score (auralab.wakeword.cascade)
+    judge_weight: float = 1.0  # a judge's threshold applies to the fused score (wakeword.cascade)
     lookahead_hops: int = 0  # a judge also scores this many hops after the sentry fires
 
     def score(self, windows: np.ndarray) -> float:
@@ -48,7 +48,7 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         hop,
         EventRule(hop, int(rule["smoothing_hops"]), float(rule["refractory_seconds"])),
         float(metadata["threshold"] if threshold is None else threshold),
-        str(metadata.get("fusion", "judge")),
+        float(metadata.get("judge_weight", 1.0)),
         int(metadata.get("lookahead_hops", 0)),
     )
 
@@ -78,7 +78,7 @@ def local_detector(
         "threshold": report["sentry"]["operating_threshold"]
         if kind == "sentry"
         else cascade.get("judge_threshold", 0.5),
-        "fusion": "judge" if kind == "sentry" else cascade.get("fusion", "judge"),
+        "judge_weight": 1.0 if kind == "sentry" else cascade.get("judge_weight", 1.0),
         "lookahead_hops": 0 if kind == "sentry" else cascade.get("lookahead_hops", 0),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
@@ -105,6 +105,6 @@ def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> 
         )
         detection.judge_score = judge.score(windows)
         sentry_peak = peak_score(smoothed, hop, judge.lookahead_hops)
-        if fused_score(sentry_peak, detection.judge_score, judge.fusion) >= judge.threshold:
+        if fused_score(sentry_peak, detection.judge_score, judge.judge_weight) >= judge.threshold:
             kept.append(detection)
     return kept

@@ -236,11 +236,14 @@ def breakdowns(
     rooms: pd.DataFrame,
     snr_bins: Sequence[float],
 ) -> dict[str, pd.DataFrame]:
-    """FRR at ``threshold`` by held-out voice, SNR bin and room reverberation (RT60 bin); and the
-    share of test negatives that fire, by category (adversarial, partial, context, speech, silence)."""
+    """FRR at ``threshold`` by held-out voice (``speaker``: language+variant), by voice variant
+    over its languages (``variant``: the part after ``+``, the held-out dimension), by SNR bin and
+    by room reverberation (RT60 bin); and the share of test negatives that fire, by category
+    (adversarial, partial, context, speech, silence)."""
     table = streams.copy()
     table["detected"] = table["max_score"] >= threshold
     positives = table[table["label"] == 1].copy()
+    positives["voice_variant"] = positives["speaker"].astype(str).str.split("+").str[-1]
     positives["snr_bin"] = pd.cut(positives["snr_db"], list(snr_bins), include_lowest=True).astype(
         str
     )
@@ -258,6 +261,7 @@ def breakdowns(
     grouped = negatives.groupby("category")["detected"]
     return {
         "speaker": frr_by("speaker"),
+        "variant": frr_by("voice_variant"),
         "snr": frr_by("snr_bin"),
         "room": frr_by("rt60_bin"),
         "negative_category": pd.DataFrame(
@@ -267,11 +271,13 @@ def breakdowns(
 
 
 def breakdown_png(parts: Mapping[str, pd.DataFrame]) -> bytes:
-    """Bars of FRR by SNR bin and by room RT60 bin, and the fire rate of test negatives."""
-    figure, axes = plt.subplots(1, 3, figsize=(14, 4))
+    """Bars of FRR by voice variant, SNR bin and room RT60 bin, and the fire rate of test
+    negatives by category."""
+    figure, axes = plt.subplots(1, 4, figsize=(19, 4))
     for axis, (name, column, value) in zip(
         axes,
         (
+            ("variant", "voice_variant", "frr"),
             ("snr", "snr_bin", "frr"),
             ("room", "rt60_bin", "frr"),
             ("negative_category", "category", "fire_rate"),

@@ -439,8 +439,14 @@ class CascadeParams(StrictModel):
     )
     fusion: Literal["judge", "mean"] = Field(
         default="mean",
-        description="judge: the judge's probability decides; mean: the mean of the sentry's"
-        " smoothed score and the judge's",
+        description="judge: the judge's probability decides; mean: a weighted mean of the"
+        " sentry's smoothed score and the judge's",
+    )
+    judge_weight: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="the judge's share of the mean fusion (0.5: the plain mean)",
     )
     sentry_fa_per_hour: float = Field(
         default=10.0,
@@ -455,6 +461,11 @@ class CascadeParams(StrictModel):
         description="hops after the sentry fires whose windows the judge also scores (its highest"
         " counts, and the sentry's peak): the decision comes this many x 80 ms later",
     )
+
+    @property
+    def judge_share(self) -> float:
+        """The judge's weight in the decision score (1: the judge alone decides)."""
+        return 1.0 if self.fusion == "judge" else self.judge_weight
 
 
 class EvaluateParams(StrictModel):

@@ -173,7 +173,7 @@ def evaluate_cascade_node(
             sentry_threshold,
             references,
             c.on_unreachable,
-            c.fusion,
+            c.judge_share,
             p.target_fa_per_hour,
         )
 

@@ -94,7 +94,7 @@ def export_detectors(
             if is_ensemble(payload):  # one ONNX graph: the mean of the members' probabilities
                 metadata["ensemble_members"] = len(payload["members"])
             if name == "judge":  # the threshold applies to the cascade's fused score
-                metadata["fusion"] = cascade_report.get("fusion", "judge")
+                metadata["judge_weight"] = cascade_report.get("judge_weight", 1.0)
                 metadata["lookahead_hops"] = cascade_report.get("lookahead_hops", 0)
             if mlflow.active_run():
                 entry["registered"] = log_and_register(
