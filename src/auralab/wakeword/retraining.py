@@ -56,15 +56,12 @@ def shipped_sentry(
     unmined: dict[str, Any], mined: dict[str, Any], choice: Literal["ensemble", "mined"]
 ) -> dict[str, Any]:
     """The sentry a run exports (a detector payload): the mined sentry, or with ``ensemble`` the
-    mean of the sentries before and after mining. Both are trained from scratch on different
-    data, so they false-accept on different sentences and agree on the wake phrase: measured on
-    run Q's data (2026-11-24) they missed 22.8 and 16.2% of held-out wake words at 0.5 FA/h alone,
-    8.4% as the ensemble. When mining did not retrain (``mined`` is ``unmined``), the one sentry."""
+    mean of the sentries before and after mining. Trained from scratch (``sentry_retrain``) on
+    different data, they false-accept on different sentences and agree on the wake phrase:
+    measured on run Q's data (2026-11-24) they missed 22.8 and 16.2% of held-out wake words at
+    0.5 FA/h alone, 8.4% as the ensemble. When mining did not retrain (``mined`` is ``unmined``), the one sentry."""
     if choice == "mined" or same_weights(unmined, mined):
         return mined
-    members = [unmined, mined]
-    summary = {
-        "members": ["sentry_unmined", "sentry_mined"],
-        "n_params": sum(m["trained"]["n_params"] for m in members if "trained" in m),
-    }
-    return ensemble_payload(members, {"trained": summary})
+    return ensemble_payload(
+        [unmined, mined], {"trained": {"members": ["sentry_unmined", "sentry_mined"]}}
+    )
