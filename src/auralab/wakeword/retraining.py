@@ -59,7 +59,8 @@ def shipped_sentry(
     mean of the sentries before and after mining. Trained from scratch (``sentry_retrain``) on
     different data, they false-accept on different sentences and agree on the wake phrase:
     measured on run Q's data (2026-11-24) they missed 22.8 and 16.2% of held-out wake words at
-    0.5 FA/h alone, 8.4% as the ensemble. When mining did not retrain (``mined`` is ``unmined``), the one sentry."""
+    0.5 FA/h alone, 8.4% as the ensemble. When mining did not retrain (``mined`` is
+    ``unmined``), the one sentry."""
     if choice == "mined" or same_weights(unmined, mined):
         return mined
     return ensemble_payload(
