@@ -134,7 +134,8 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
     assert "val_frr" in sentry["history"]
     judge = json.loads((root / "08_reporting/wakeword/judge_unmined_report.json").read_text())
     assert judge["summary"]["selected_by"] == "validation loss"
-    # After mining, the judge is fine-tuned and the sentry trained afresh with the hard negatives.
+    # After mining, the judge is fine-tuned (distilled from the first sentry) and the sentry
+    # trained afresh with the hard negatives.
     report = root / "08_reporting/wakeword/sentry_mined_report.json"
     mined = json.loads(report.read_text())["summary"]
     assert mined["retrained"] == "from scratch" and mined["hard_negatives"] > 0
@@ -142,7 +143,7 @@ def test_the_model_half_trains_mines_evaluates_serves_and_registers(project, fir
         mined["items_per_epoch"] == sentry["summary"]["items_per_epoch"] + mined["hard_negatives"]
     )
     tuned = json.loads((root / "08_reporting/wakeword/judge_report.json").read_text())["summary"]
-    assert tuned["retrained"] == "fine-tuned"
+    assert tuned["retrained"] == "fine-tuned" and tuned["teachers"] == ["sentry_unmined"]
     cascade = json.loads((root / "08_reporting/wakeword/cascade_report.json").read_text())
     assert cascade["judge_unreachable"] == 0
     assert cascade["cascade_frr"] <= cascade["sentry_alone_frr"] + 1e-9

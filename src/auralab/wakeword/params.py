@@ -372,6 +372,11 @@ class MiningParams(StrictModel):
         description="ensemble: the mean of the sentries before and after mining; mined: the "
         "retrained sentry alone",
     )
+    judge_teacher: Literal["sentry_unmined", "none"] = Field(
+        default="sentry_unmined",
+        description="the judge's fine-tune on hard negatives is distilled from the first sentry "
+        "(alpha and temperature of sentry.distillation), or from the labels alone (none)",
+    )
     retrain_epochs: int = Field(default=4, ge=1)
     retrain_lr_ratio: float = Field(
         default=0.3, gt=0, le=1, description="fine-tuning learning rate / the sentry's"

@@ -105,6 +105,7 @@ def wakeword() -> Pipeline:
                 wakeword_mining_nodes.retrain_judge,
                 inputs=[
                     "judge_unmined",
+                    "sentry_unmined",
                     "hard_negatives",
                     *data,
                     "feature_spec",

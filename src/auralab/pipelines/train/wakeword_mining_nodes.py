@@ -66,6 +66,7 @@ def _retrain(
     teachers: list[Teacher] | None = None,
     selection: SelectionSet | None = None,
     from_scratch: bool = False,
+    teacher_names: list[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged), or
     its architecture trained afresh with them (``from_scratch``). With ``selection``, a fine-tune
@@ -94,12 +95,14 @@ def _retrain(
         "retrained": "from scratch" if from_scratch else "fine-tuned",
         "hard_negatives": len(hard_negatives),
         "kept_unmined_weights": plan.initial_state is not None and trained.result.best_step == 0,
+        "teachers": teacher_names or [],
     }
     return trained_outputs(name, trained, feature_spec, extra)
 
 
 def retrain_judge(
     judge_unmined: dict[str, Any],
+    sentry_unmined: dict[str, Any],
     hard_negatives: ClipSet,
     data: TrainingData,
     evaluation_features: FeatureSet,
@@ -110,8 +113,13 @@ def retrain_judge(
     checkpoints: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The judge fine-tuned with the hard negatives: in the cascade it sees exactly the sentry's
-    triggers, so it learns the sentry's false accepts."""
+    triggers, so it learns the sentry's false accepts. With ``mining.judge_teacher:
+    sentry_unmined`` it is distilled from the first sentry, its own student: trained on the
+    judge's soft targets, that sentry misses fewer held-out wake words than the judge, and its
+    soft targets in turn make the judge a better one (``README``, run V)."""
     train = TrainParams(**params)
+    distilled = train.mining.judge_teacher == "sentry_unmined"
+    teachers = [Teacher(detector_from_payload(sentry_unmined), 1.0)] if distilled else []
     return _retrain(
         "judge",
         "judge",
@@ -124,7 +132,9 @@ def retrain_judge(
         train,
         augment_params,
         checkpoints,
-        selection=optional_selection(selection),
+        teachers,
+        optional_selection(selection),
+        teacher_names=["sentry_unmined"] if distilled else [],
     )
 
 
@@ -158,6 +168,7 @@ def retrain_sentry(
         sentry_teachers(train, judge, feature_spec),
         optional_selection(selection),
         from_scratch=train.mining.sentry_retrain == "from_scratch",
+        teacher_names=[t.source for t in train.sentry.distillation.teachers],
     )
 
 

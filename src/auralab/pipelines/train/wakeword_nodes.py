@@ -80,8 +80,8 @@ def train_detector(
     selection: SelectionSet | None = None,
 ) -> TrainedDetector:
     distillation = (0.0, 1.0)
-    if isinstance(fit, SentryFitParams) and teachers:
-        distillation = (fit.distillation.alpha, fit.distillation.temperature)
+    if teachers:  # the sentry's and the judge's fine-tune's teachers: one alpha and temperature
+        distillation = (train.sentry.distillation.alpha, train.sentry.distillation.temperature)
     return fit_detector(
         kind,
         data,
