@@ -102,6 +102,37 @@ def _retrain(
 
 def retrain_judge(
     judge_unmined: dict[str, Any],
+    hard_negatives: ClipSet,
+    data: TrainingData,
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    selection: list[SelectionSet],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The judge fine-tuned with the hard negatives on labels alone: the second sentry's teacher
+    (``judge_mined``)."""
+    train = TrainParams(**params)
+    return _retrain(
+        "judge_mined",
+        "judge",
+        judge_unmined,
+        train.judge,
+        hard_negatives,
+        data,
+        evaluation_features,
+        feature_spec,
+        train,
+        augment_params,
+        checkpoints,
+        selection=optional_selection(selection),
+    )
+
+
+def distil_judge(
+    judge_unmined: dict[str, Any],
+    judge_mined: dict[str, Any],
     sentry_unmined: dict[str, Any],
     hard_negatives: ClipSet,
     data: TrainingData,
@@ -112,14 +143,15 @@ def retrain_judge(
     augment_params: dict[str, Any],
     checkpoints: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The judge fine-tuned with the hard negatives: in the cascade it sees exactly the sentry's
-    triggers, so it learns the sentry's false accepts. With ``mining.judge_teacher:
-    sentry_unmined`` it is distilled from the first sentry, its own student: trained on the
-    judge's soft targets, that sentry misses fewer held-out wake words than the judge, and its
-    soft targets in turn make the judge a better one (``README``, run V)."""
+    """The judge the run ships: with ``mining.judge_teacher: sentry_unmined``, the first judge
+    fine-tuned with the hard negatives again, distilled from the first sentry (its own student,
+    which misses fewer held-out wake words than it); with ``none``, ``judge_mined``. Distilled,
+    it is the better judge and the worse teacher, so the second sentry keeps learning from
+    ``judge_mined`` (``README``, runs U and V)."""
     train = TrainParams(**params)
-    distilled = train.mining.judge_teacher == "sentry_unmined"
-    teachers = [Teacher(detector_from_payload(sentry_unmined), 1.0)] if distilled else []
+    if train.mining.judge_teacher == "none":
+        summary = {"distilled": False, "same_as": "judge_mined"}
+        return judge_mined, {"summary": summary}, as_mlflow_metrics({"judge.distilled": 0.0})
     return _retrain(
         "judge",
         "judge",
@@ -132,9 +164,9 @@ def retrain_judge(
         train,
         augment_params,
         checkpoints,
-        teachers,
+        [Teacher(detector_from_payload(sentry_unmined), 1.0)],
         optional_selection(selection),
-        teacher_names=["sentry_unmined"] if distilled else [],
+        teacher_names=["sentry_unmined"],
     )
 
 
@@ -151,7 +183,7 @@ def retrain_sentry(
     checkpoints: Path,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The sentry trained again with the hard negatives (afresh or fine-tuned, by
-    ``mining.sentry_retrain``), distilled from the fine-tuned judge."""
+    ``mining.sentry_retrain``), distilled from the judge fine-tuned on labels (``judge_mined``)."""
     train = TrainParams(**params)
     return _retrain(
         "sentry_mined",

@@ -115,8 +115,9 @@ class MiningParams(StrictModel):
     )
     judge_teacher: Literal["sentry_unmined", "none"] = Field(
         default="sentry_unmined",
-        description="the judge's fine-tune on hard negatives is distilled from the first sentry "
-        "(alpha and temperature of sentry.distillation), or from the labels alone (none)",
+        description="the judge the run ships is the first judge fine-tuned again with the hard "
+        "negatives, distilled from the first sentry (alpha and temperature of "
+        "sentry.distillation); none: the label-only fine-tune (the second sentry's teacher)",
     )
     retrain_epochs: int = Field(default=4, ge=1)
     retrain_lr_ratio: float = Field(
