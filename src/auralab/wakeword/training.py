@@ -144,8 +144,12 @@ def _collate(
 
 @dataclass
 class Teacher:
+    """A model whose soft targets a student learns from, with its weight among the teachers;
+    ``source`` names it in reports (``judge``, a checkpoint path, ``sentry_unmined``)."""
+
     model: nn.Module
     weight: float
+    source: str = "teacher"
 
 
 @dataclass

@@ -3,7 +3,7 @@ trained again with them, and the sentry the run ships."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,27 +51,58 @@ def mine_negatives(
     return mined, report, as_mlflow_metrics({f"mining.{k}": v for k, v in stats.items()})
 
 
+@dataclass(frozen=True)
+class RetrainInputs:
+    """What every training after mining reads besides the model it starts from."""
+
+    hard_negatives: ClipSet
+    data: TrainingData
+    evaluation_features: FeatureSet
+    feature_spec: dict[str, Any]
+    train: TrainParams
+    augment: AugmentParams
+    checkpoints: Path
+    selection: SelectionSet | None
+
+    @classmethod
+    def of(
+        cls,
+        hard_negatives: ClipSet,
+        data: TrainingData,
+        evaluation_features: FeatureSet,
+        feature_spec: dict[str, Any],
+        selection: list[SelectionSet],
+        params: dict[str, Any],
+        augment_params: dict[str, Any],
+        checkpoints: Path,
+    ) -> RetrainInputs:
+        """From the node inputs, in the order every retraining node takes them."""
+        return cls(
+            hard_negatives,
+            data,
+            evaluation_features,
+            feature_spec,
+            TrainParams(**params),
+            AugmentParams(**augment_params),
+            checkpoints,
+            optional_selection(selection),
+        )
+
+
 def _retrain(
     name: str,
     kind: str,
     unmined: dict[str, Any],
     fit: FitParams,
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    train: TrainParams,
-    augment_params: dict[str, Any],
-    checkpoints: Path,
-    teachers: list[Teacher] | None = None,
-    selection: SelectionSet | None = None,
+    inputs: RetrainInputs,
+    teachers: list[Teacher],
     from_scratch: bool = False,
-    teacher_names: list[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """``unmined`` fine-tuned with the hard negatives when ``mining.retrain`` (else unchanged), or
-    its architecture trained afresh with them (``from_scratch``). With ``selection``, a fine-tune
-    also scores the unmined weights: it never ships a model that misses more validation wake
-    words."""
+    its architecture trained afresh with them (``from_scratch``), distilled from ``teachers``
+    (none: on labels). With a selection set, a fine-tune also scores the unmined weights: it
+    never ships a model that misses more validation wake words."""
+    train, hard_negatives = inputs.train, inputs.hard_negatives
     if not (train.mining.enabled and train.mining.retrain) or len(hard_negatives) == 0:
         summary = {"retrained": False, "hard_negatives": len(hard_negatives)}
         return unmined, {"summary": summary}, as_mlflow_metrics({f"{name}.retrained": 0.0})
@@ -79,25 +110,25 @@ def _retrain(
     trained = train_detector(
         name,
         kind,
-        replace(data, hard_negatives=hard_negatives),
-        evaluation_features,
-        feature_spec,
+        replace(inputs.data, hard_negatives=hard_negatives),
+        inputs.evaluation_features,
+        inputs.feature_spec,
         plan.fit,
         train,
-        AugmentParams(**augment_params),
-        checkpoints,
+        inputs.augment,
+        inputs.checkpoints,
         teachers,
         initial_state=plan.initial_state,
         first_epoch=plan.first_epoch,
-        selection=selection,
+        selection=inputs.selection,
     )
     extra = {
         "retrained": "from scratch" if from_scratch else "fine-tuned",
         "hard_negatives": len(hard_negatives),
         "kept_unmined_weights": plan.initial_state is not None and trained.result.best_step == 0,
-        "teachers": teacher_names or [],
+        "teachers": [t.source for t in teachers],
     }
-    return trained_outputs(name, trained, feature_spec, extra)
+    return trained_outputs(name, trained, inputs.feature_spec, extra)
 
 
 def retrain_judge(
@@ -113,21 +144,17 @@ def retrain_judge(
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The judge fine-tuned with the hard negatives on labels alone: the second sentry's teacher
     (``judge_mined``)."""
-    train = TrainParams(**params)
-    return _retrain(
-        "judge_mined",
-        "judge",
-        judge_unmined,
-        train.judge,
+    inputs = RetrainInputs.of(
         hard_negatives,
         data,
         evaluation_features,
         feature_spec,
-        train,
+        selection,
+        params,
         augment_params,
         checkpoints,
-        selection=optional_selection(selection),
     )
+    return _retrain("judge_mined", "judge", judge_unmined, inputs.train.judge, inputs, [])
 
 
 def distil_judge(
@@ -148,26 +175,21 @@ def distil_judge(
     which misses fewer held-out wake words than it); with ``none``, ``judge_mined``. Distilled,
     it is the better judge and the worse teacher, so the second sentry keeps learning from
     ``judge_mined`` (``README``, runs U and V)."""
-    train = TrainParams(**params)
-    if train.mining.judge_teacher == "none":
-        summary = {"distilled": False, "same_as": "judge_mined"}
-        return judge_mined, {"summary": summary}, as_mlflow_metrics({"judge.distilled": 0.0})
-    return _retrain(
-        "judge",
-        "judge",
-        judge_unmined,
-        train.judge,
+    inputs = RetrainInputs.of(
         hard_negatives,
         data,
         evaluation_features,
         feature_spec,
-        train,
+        selection,
+        params,
         augment_params,
         checkpoints,
-        [Teacher(detector_from_payload(sentry_unmined), 1.0)],
-        optional_selection(selection),
-        teacher_names=["sentry_unmined"],
     )
+    if inputs.train.mining.judge_teacher == "none":
+        summary = {"distilled": False, "same_as": "judge_mined"}
+        return judge_mined, {"summary": summary}, as_mlflow_metrics({"judge.distilled": 0.0})
+    teacher = Teacher(detector_from_payload(sentry_unmined), 1.0, "sentry_unmined")
+    return _retrain("judge", "judge", judge_unmined, inputs.train.judge, inputs, [teacher])
 
 
 def retrain_sentry(
@@ -184,23 +206,25 @@ def retrain_sentry(
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The sentry trained again with the hard negatives (afresh or fine-tuned, by
     ``mining.sentry_retrain``), distilled from the judge fine-tuned on labels (``judge_mined``)."""
-    train = TrainParams(**params)
+    inputs = RetrainInputs.of(
+        hard_negatives,
+        data,
+        evaluation_features,
+        feature_spec,
+        selection,
+        params,
+        augment_params,
+        checkpoints,
+    )
+    train = inputs.train
     return _retrain(
         "sentry_mined",
         "sentry",
         sentry,
         train.sentry,
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        train,
-        augment_params,
-        checkpoints,
+        inputs,
         sentry_teachers(train, judge, feature_spec),
-        optional_selection(selection),
         from_scratch=train.mining.sentry_retrain == "from_scratch",
-        teacher_names=[t.source for t in train.sentry.distillation.teachers],
     )
 
 

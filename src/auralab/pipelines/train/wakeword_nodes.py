@@ -206,6 +206,7 @@ def sentry_teachers(
         Teacher(
             detector_from_payload(judge) if t.source == "judge" else load_teacher(t.source, spec),
             t.weight,
+            t.source,
         )
         for t in train.sentry.distillation.teachers
     ]
@@ -284,5 +285,5 @@ def train_sentry(
         teachers,
         selection=optional_selection(selection),
     )
-    extra = {"teachers": [t.source for t in train.sentry.distillation.teachers]}
+    extra = {"teachers": [t.source for t in teachers]}
     return trained_outputs("sentry", trained, feature_spec, extra)
