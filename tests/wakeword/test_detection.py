@@ -237,3 +237,30 @@ def test_detect_judges_each_sentry_detection_on_the_windows_after_it(tmp_path):
     for d in found:
         windows = np.stack([features[(d.hop + k) * 8 :][:148] for k in range(4)])
         assert d.judge_score == pytest.approx(judge.score(windows), abs=1e-6)
+
+
+def test_pcen_smooths_each_band_like_its_recurrence_and_ignores_loudness():
+    from auralab.wakeword.pcen import WindowPcen
+
+    pcen = WindowPcen(40, time_constant_frames=20.0)
+    log_mel = torch.randn(2, 148, 40) - 8.0
+    energy = log_mel.exp()
+    decay, numerator, denominator = float(np.exp(-1 / 20)), torch.zeros(2, 40), 0.0
+    for t in range(148):  # M[t] = normalised EMA, restarted at the window's first frame
+        numerator, denominator = numerator * decay + energy[:, t], denominator * decay + 1.0
+        torch.testing.assert_close(pcen.smoothed(energy)[:, t], numerator / denominator)
+    with torch.no_grad():  # 40 dB louder: E / M^0.98 changes by 10^(4 * 0.02) = 1.2, not 10^4
+        quiet, loud = pcen(log_mel), pcen(log_mel + np.log(1e4))
+        assert (loud - quiet).abs().max() < 0.2 * quiet.abs().max()
+
+
+def test_a_pcen_detector_streams_and_exports_with_the_offline_scores():
+    torch.manual_seed(0)
+    model = build_detector(DetectorConfig("sentry", 40, (16, 16), front_end="pcen")).eval()
+    audio = np.random.default_rng(1).normal(0, 0.1, 16000 * 3).astype(np.float32)
+    offline = score_stream(model, audio, SPEC, hop_frames=8)
+    stream = StreamingDetector(lambda w: float(score_windows(model, w)[0]), SPEC, 8)
+    online = [s for start in range(0, len(audio), 777) for s in stream.push(audio[start:][:777])]
+    np.testing.assert_allclose(online, offline, atol=1e-5)
+    _, difference = to_onnx(model, SPEC.window_frames, SPEC.n_mels)
+    assert difference <= 1e-4

@@ -34,6 +34,7 @@ def detector_config(kind: str, params: DetectorParams, spec: FeatureSpec) -> Det
         dropout=params.dropout,
         architecture=params.architecture,
         window_mean_norm=params.window_mean_norm,
+        front_end=params.front_end,
     )
 
 

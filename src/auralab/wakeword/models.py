@@ -19,8 +19,11 @@ import torch
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
+from auralab.wakeword.pcen import WindowPcen
+
 ModelKind = Literal["sentry", "judge"]
 Architecture = Literal["separable1d", "conv2d"]
+FrontEnd = Literal["log_mel", "pcen"]
 CLASSES = ("negative", "wakeword")
 DEFAULT_ARCHITECTURE: dict[str, Architecture] = {"sentry": "separable1d", "judge": "conv2d"}
 
@@ -37,6 +40,7 @@ class DetectorConfig:
     dropout: float = 0.1
     architecture: Architecture | None = None
     window_mean_norm: bool = False  # subtract each mel bin's mean over the window first
+    front_end: FrontEnd = "log_mel"  # pcen: trainable per-channel energy normalisation first
 
     @property
     def resolved_architecture(self) -> Architecture:
@@ -52,14 +56,22 @@ class DetectorConfig:
         return cls(**{**values, "channels": tuple(values["channels"])})
 
 
-def normalized_input(features: torch.Tensor, config: DetectorConfig) -> torch.Tensor:
-    """``[B, T, M]`` log-mel, with each mel bin's mean over the window removed when
-    ``config.window_mean_norm``: a fixed spectral colouring (a voice's timbre, a microphone, an EQ)
-    is a constant per bin in log-mel, so this removes it; the window is what a streaming detector
-    holds, so offline and streaming scores stay equal."""
-    if not config.window_mean_norm:
-        return features
-    return features - features.mean(dim=1, keepdim=True)
+class InputFrontEnd(nn.Module):
+    """What a detector makes of its ``[B, T, M]`` log-mel window before its first layer, the same
+    shape out. ``window_mean_norm`` removes each mel bin's mean over the window: a fixed spectral
+    colouring (a voice's timbre, a microphone, an EQ) is a constant per bin in log-mel.
+    ``front_end: pcen`` then applies window-local PCEN (``auralab.wakeword.pcen``). Both depend
+    on the window alone, so offline and streaming scores stay equal."""
+
+    def __init__(self, config: DetectorConfig) -> None:
+        super().__init__()
+        self.mean_norm = config.window_mean_norm
+        self.pcen = WindowPcen(config.n_mels) if config.front_end == "pcen" else None
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        if self.mean_norm:
+            features = features - features.mean(dim=1, keepdim=True)
+        return self.pcen(features) if self.pcen is not None else features
 
 
 class SeparableBlock(nn.Module):
@@ -87,6 +99,7 @@ class SeparableStack(nn.Module):
         self.config = config
         self.gradient_checkpointing = False
         first = config.channels[0]
+        self.front_end = InputFrontEnd(config)
         self.input_norm = nn.BatchNorm1d(config.n_mels)
         self.stem = nn.Sequential(
             nn.Conv1d(config.n_mels, first, 5, stride=2, padding=2, bias=False),
@@ -101,7 +114,7 @@ class SeparableStack(nn.Module):
         self.head = nn.Linear(2 * widths[-1], 1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        features = normalized_input(features, self.config)
+        features = self.front_end(features)
         x = self.stem(self.input_norm(features.transpose(1, 2)))
         for block in self.blocks:
             if self.gradient_checkpointing and self.training:
@@ -139,6 +152,7 @@ class Conv2dStack(nn.Module):
         super().__init__()
         self.config = config
         self.gradient_checkpointing = False
+        self.front_end = InputFrontEnd(config)
         self.input_norm = nn.BatchNorm2d(1)
         widths = [1, *config.channels]
         self.stages = nn.ModuleList(
@@ -150,7 +164,7 @@ class Conv2dStack(nn.Module):
         )
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        features = normalized_input(features, self.config)
+        features = self.front_end(features)
         x = self.input_norm(features.unsqueeze(1))
         for stage in self.stages:
             if self.gradient_checkpointing and self.training:

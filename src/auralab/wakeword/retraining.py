@@ -31,6 +31,7 @@ def retrain_plan(
     model = DetectorParams(
         architecture=config.get("architecture"),
         window_mean_norm=config.get("window_mean_norm", False),
+        front_end=config.get("front_end", "log_mel"),
         channels=list(config["channels"]),
         kernel_size=config["kernel_size"],
         dropout=config["dropout"],

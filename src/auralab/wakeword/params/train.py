@@ -21,6 +21,9 @@ class DetectorParams(StrictModel):
     window_mean_norm: bool = Field(
         default=False, description="remove each mel bin's mean over the window (timbre, channel)"
     )
+    front_end: Literal["log_mel", "pcen"] = Field(
+        default="log_mel", description="pcen: trainable per-channel energy normalisation"
+    )
     kernel_size: int = Field(default=5, ge=1, le=15)
     dropout: float = Field(default=0.1, ge=0, le=0.5)
 
