@@ -53,7 +53,8 @@ def mine_negatives(
 
 @dataclass(frozen=True)
 class RetrainInputs:
-    """What every training after mining reads besides the model it starts from."""
+    """What every training after mining reads besides the models it starts from and learns
+    from (one pipeline dataset, ``retraining_inputs``)."""
 
     hard_negatives: ClipSet
     data: TrainingData
@@ -64,29 +65,28 @@ class RetrainInputs:
     checkpoints: Path
     selection: SelectionSet | None
 
-    @classmethod
-    def of(
-        cls,
-        hard_negatives: ClipSet,
-        data: TrainingData,
-        evaluation_features: FeatureSet,
-        feature_spec: dict[str, Any],
-        selection: list[SelectionSet],
-        params: dict[str, Any],
-        augment_params: dict[str, Any],
-        checkpoints: Path,
-    ) -> RetrainInputs:
-        """From the node inputs, in the order every retraining node takes them."""
-        return cls(
-            hard_negatives,
-            data,
-            evaluation_features,
-            feature_spec,
-            TrainParams(**params),
-            AugmentParams(**augment_params),
-            checkpoints,
-            optional_selection(selection),
-        )
+
+def retraining_inputs(
+    hard_negatives: ClipSet,
+    data: TrainingData,
+    evaluation_features: FeatureSet,
+    feature_spec: dict[str, Any],
+    selection: list[SelectionSet],
+    params: dict[str, Any],
+    augment_params: dict[str, Any],
+    checkpoints: Path,
+) -> RetrainInputs:
+    """The inputs the retraining nodes share, gathered and validated once."""
+    return RetrainInputs(
+        hard_negatives,
+        data,
+        evaluation_features,
+        feature_spec,
+        TrainParams(**params),
+        AugmentParams(**augment_params),
+        checkpoints,
+        optional_selection(selection),
+    )
 
 
 def _retrain(
@@ -133,27 +133,10 @@ def _retrain(
 
 def retrain_judge(
     judge_unmined: dict[str, Any],
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    selection: list[SelectionSet],
-    params: dict[str, Any],
-    augment_params: dict[str, Any],
-    checkpoints: Path,
+    inputs: RetrainInputs,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The judge fine-tuned with the hard negatives on labels alone: the second sentry's teacher
     (``judge_mined``)."""
-    inputs = RetrainInputs.of(
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        selection,
-        params,
-        augment_params,
-        checkpoints,
-    )
     return _retrain("judge_mined", "judge", judge_unmined, inputs.train.judge, inputs, [])
 
 
@@ -161,30 +144,13 @@ def distil_judge(
     judge_unmined: dict[str, Any],
     judge_mined: dict[str, Any],
     sentry_unmined: dict[str, Any],
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
-    selection: list[SelectionSet],
-    params: dict[str, Any],
-    augment_params: dict[str, Any],
-    checkpoints: Path,
+    inputs: RetrainInputs,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The judge the run ships: with ``mining.judge_teacher: sentry_unmined``, the first judge
     fine-tuned with the hard negatives again, distilled from the first sentry (its own student,
     which misses fewer held-out wake words than it); with ``none``, ``judge_mined``. Distilled,
     it is the better judge and the worse teacher, so the second sentry keeps learning from
     ``judge_mined`` (``README``, runs U and V)."""
-    inputs = RetrainInputs.of(
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        selection,
-        params,
-        augment_params,
-        checkpoints,
-    )
     if inputs.train.mining.judge_teacher == "none":
         summary = {"distilled": False, "same_as": "judge_mined"}
         return judge_mined, {"summary": summary}, as_mlflow_metrics({"judge.distilled": 0.0})
@@ -194,28 +160,11 @@ def distil_judge(
 
 def retrain_sentry(
     sentry: dict[str, Any],
-    hard_negatives: ClipSet,
-    data: TrainingData,
-    evaluation_features: FeatureSet,
-    feature_spec: dict[str, Any],
     judge: dict[str, Any],
-    selection: list[SelectionSet],
-    params: dict[str, Any],
-    augment_params: dict[str, Any],
-    checkpoints: Path,
+    inputs: RetrainInputs,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The sentry trained again with the hard negatives (afresh or fine-tuned, by
     ``mining.sentry_retrain``), distilled from the judge fine-tuned on labels (``judge_mined``)."""
-    inputs = RetrainInputs.of(
-        hard_negatives,
-        data,
-        evaluation_features,
-        feature_spec,
-        selection,
-        params,
-        augment_params,
-        checkpoints,
-    )
     train = inputs.train
     return _retrain(
         "sentry_mined",
@@ -223,7 +172,7 @@ def retrain_sentry(
         sentry,
         train.sentry,
         inputs,
-        sentry_teachers(train, judge, feature_spec),
+        sentry_teachers(train, judge, inputs.feature_spec),
         from_scratch=train.mining.sentry_retrain == "from_scratch",
     )
 
