@@ -27,14 +27,9 @@ def retrain_plan(
 ) -> RetrainPlan:
     """The plan for training ``unmined`` (a detector payload) again, in its own architecture (a
     sweep may have changed it from ``fit.model``)."""
-    config = unmined["config"]
+    # Every architecture field the payload records; one an older payload lacks takes its default.
     model = DetectorParams(
-        architecture=config.get("architecture"),
-        window_mean_norm=config.get("window_mean_norm", False),
-        front_end=config.get("front_end", "log_mel"),
-        channels=list(config["channels"]),
-        kernel_size=config["kernel_size"],
-        dropout=config["dropout"],
+        **{k: v for k, v in unmined["config"].items() if k in DetectorParams.model_fields}
     )
     if from_scratch:
         # A fresh model on the whole schedule with the hard negatives among the data from the
