@@ -111,6 +111,32 @@ def test_generated_voices_are_deterministic_and_speak_differently():
     assert not np.array_equal(again[:m], generated[:m])
 
 
+def test_trait_jitter_moves_formant_and_tone_frequencies_and_keeps_amplitudes():
+    donors = {"a": "name a\nformant 1 100 90 80\ntone 600 255 1200 200\nvoicing 0\n"}
+    plain = GeneratedVoiceParams(count=20, seed=3, tract_scale={"low": 1.0, "high": 1.0})
+    jittered = plain.model_copy(update={"trait_jitter": 0.3})
+
+    def lines(params: GeneratedVoiceParams, key: str) -> list[list[int]]:
+        texts = generated_variants(params, donors).values()
+        return [
+            [int(v) for v in line.split()[len(key.split()) :]]
+            for text in texts
+            for line in text.splitlines()
+            if line.startswith(key + " ")
+        ]
+
+    assert {tuple(f) for f in lines(plain, "formant 1")} == {(100, 90, 80)}
+    formants = lines(jittered, "formant 1")
+    assert len({f[0] for f in formants}) > 10 and len({f[2] for f in formants}) > 10
+    assert all(70 <= f[0] <= 130 and 56 <= f[2] <= 104 and f[1] == 90 for f in formants)
+    tones = lines(jittered, "tone")
+    assert len({t[0] for t in tones}) > 10 and all(t[1] == 255 and t[3] == 200 for t in tones)
+    # The donor is unvoiced and breathes nothing of its own: each voice gets breath lines
+    # (whispered) instead of silence.
+    for params in (plain, jittered):
+        assert all("breath " in t for t in generated_variants(params, donors).values())
+
+
 def test_generated_speakers_only_train_and_leave_the_held_out_split_alone():
     plain = SpeakerParams(languages=["en-us", "de"])
     params = SpeakerParams(

@@ -6,7 +6,9 @@ variant recombines the training variants (the shipped ``voices/!v`` files of the
 never a validation or test one): every trait (pitch, each of the nine formants, tone, echo,
 voicing, roughness, flutter, consonants, stress, intonation, the Klatt synthesizer) comes from a
 donor drawn at random, then the pitch is scaled, formants F1..F5 are scaled together as by a
-longer or shorter vocal tract, and a share of voices is made breathy or whispered.
+longer or shorter vocal tract, and a share of voices is made breathy or whispered. With
+``trait_jitter`` every formant's frequency and bandwidth and every tone (EQ) frequency moves by its
+own factor as well, so a voice can have a spectral envelope that no donor has.
 
 Written by hand: no library generates espeak-ng voices; the file format is espeak-ng's
 (docs/voices.md in espeak-ng).
@@ -40,6 +42,9 @@ TRAITS = (
     "klatt",
 )
 _TRACT_FORMANTS = range(1, 6)  # F1..F5 follow the vocal tract length
+# A voice voiced less than this is inaudible unless it breathes: a donor's whisper (``caleb``:
+# voicing 0) gets the whisper's breath lines, which are not among the traits drawn.
+MIN_VOICING = 20
 _WHISPER_BREATH = (75, 75, 50, 40, 15, 10)  # espeak-ng's own whisper variant
 _BREATH_WIDTH = (150, 150, 200, 200, 400, 400)
 
@@ -72,11 +77,21 @@ def _phonation(rng: random.Random, params: GeneratedVoiceParams) -> list[str] | 
         voicing, breath = rng.randint(35, 80), rng.uniform(0.2, 0.6)
     else:
         return None
+    return _breathing(voicing, breath)
+
+
+def _breathing(voicing: int, breath: float) -> list[str]:
+    """Voicing and breath lines: ``breath`` scales espeak-ng's whisper noise per formant."""
     return [
         f"voicing {voicing}",
         "breath " + " ".join(str(round(b * breath)) for b in _WHISPER_BREATH),
         "breathw " + " ".join(map(str, _BREATH_WIDTH)),
     ]
+
+
+def _jitter(rng: random.Random, jitter: float) -> float:
+    """A factor in ``1 +- jitter``; no draw at 0, so unjittered voices stay as they were."""
+    return rng.uniform(1 - jitter, 1 + jitter) if jitter else 1.0
 
 
 def generated_variant(
@@ -85,7 +100,10 @@ def generated_variant(
     params: GeneratedVoiceParams,
     donors: list[dict[str, list[str]]],
 ) -> str:
-    """One variant file's text: each trait from a random donor, then scaled."""
+    """One variant file's text: each trait from a random donor, then scaled; with
+    ``trait_jitter`` each formant's frequency and bandwidth and each tone (EQ) frequency by its
+    own factor too, a spectral envelope no donor has. Amplitudes are left alone: raised, they
+    saturate espeak's output."""
     pitch_scale = rng.uniform(params.pitch_scale.low, params.pitch_scale.high)
     tract = rng.uniform(params.tract_scale.low, params.tract_scale.high)
     lines = ["language variant", f"name {name}"]
@@ -98,10 +116,20 @@ def generated_variant(
         elif trait.startswith("formant"):
             n = int(trait.split()[1])
             frequency, height, width = (int(v) for v in [*(values or []), "100", "100", "100"][:3])
-            scale = tract if n in _TRACT_FORMANTS else 1.0
+            scale = (tract if n in _TRACT_FORMANTS else 1.0) * _jitter(rng, params.trait_jitter)
+            width = round(width * _jitter(rng, params.trait_jitter))
             lines.append(f"{trait} {max(1, round(frequency * scale))} {height} {width}")
         elif trait == "voicing" and phonation is not None:
             lines += phonation
+        elif trait == "voicing" and values and int(values[0]) < MIN_VOICING:
+            lines += _breathing(int(values[0]), 1.0)
+        elif trait == "tone" and values and params.trait_jitter:
+            # Pairs of (frequency Hz, amplitude): the frequencies move, the amplitudes stay.
+            tone = [
+                round(int(v) * _jitter(rng, params.trait_jitter)) if i % 2 == 0 else int(v)
+                for i, v in enumerate(values)
+            ]
+            lines.append("tone " + " ".join(map(str, tone)))
         elif values:
             lines.append(f"{trait} {' '.join(values)}")
     return "\n".join(lines) + "\n"

@@ -38,6 +38,13 @@ class GeneratedVoiceParams(StrictModel):
     )
     whisper_share: float = Field(default=0.1, ge=0, le=1, description="whispered phonation")
     breathy_share: float = Field(default=0.15, ge=0, le=1, description="breathy phonation")
+    trait_jitter: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.5,
+        description="each formant's frequency and bandwidth and each tone frequency scaled by"
+        " its own factor in 1 +- this: voices beyond the donors' traits; 0 = recombined only",
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> Self:
