@@ -5,6 +5,7 @@ auralab generate --registered auralab-music --prompt my_tune.mid --temperature 0
 auralab generate --no-constraints          # the model alone, to measure it
 auralab detect recording.wav --judge       # wake-phrase detections with timestamps
 auralab evaluate-detector data/06_models/wakeword/sentry.pt other_run/sentry.pt
+auralab train-detector sentry --seed 1 --out seed1.pt   # the run's first sentry, another seed
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auralab.wakeword.params import WakewordParams
 
 DEFAULT_MODEL = Path("data/06_models/music/model.pt")
 
@@ -72,6 +77,30 @@ def _parser() -> argparse.ArgumentParser:
         help="also score the mean of the checkpoints' probabilities, as one detector",
     )
     ev.add_argument("--params", type=Path, default=Path("params.yaml"))
+    tr = commands.add_parser(
+        "train-detector",
+        help="train a sentry or judge again on a run's data (another seed, teachers, hard negatives)",
+    )
+    tr.add_argument("kind", choices=["sentry", "judge"])
+    tr.add_argument("--out", type=Path, required=True, help="where to write the checkpoint")
+    tr.add_argument("--seed", type=int, help="train.seed (default: params.yaml's)")
+    tr.add_argument(
+        "--teacher",
+        type=Path,
+        action="append",
+        help="a teacher checkpoint, repeatable (default for a sentry: the run's judge_unmined.pt,"
+        " as the pipeline's first sentry; a judge: none)",
+    )
+    tr.add_argument("--no-teacher", action="store_true", help="train on labels alone")
+    tr.add_argument(
+        "--hard-negatives", action="store_true", help="add the run's mined hard negatives"
+    )
+    tr.add_argument("--data-root", type=Path, default=Path("data"), help="a run's data folder")
+    tr.add_argument("--params", type=Path, default=Path("params.yaml"))
+    tr.add_argument(
+        "--env",
+        help="a Kedro environment whose parameters override params.yaml, as `kedro run --env`",
+    )
     return parser
 
 
@@ -135,6 +164,48 @@ def evaluate_detector_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def kedro_wakeword_params(env: str, conf_source: Path = Path("conf")) -> WakewordParams:
+    """The ``wakeword`` parameters Kedro's config loader gives a run in ``env`` (params.yaml with
+    that environment's keys merged over it)."""
+    from kedro.config import OmegaConfigLoader
+
+    from auralab.core.params import validate_params
+    from auralab.settings import CONFIG_LOADER_ARGS
+    from auralab.wakeword.params import WakewordParams
+
+    loader = OmegaConfigLoader(str(conf_source), env=env, **CONFIG_LOADER_ARGS)  # type: ignore[arg-type]
+    return validate_params(WakewordParams, loader["parameters"]["wakeword"], "wakeword")
+
+
+def train_detector_command(args: argparse.Namespace) -> int:
+    import time
+
+    from auralab.core.checkpoint import save_checkpoint
+    from auralab.wakeword.detector_training import train_on_run_data
+    from auralab.wakeword.params import load_wakeword_params
+
+    params = kedro_wakeword_params(args.env) if args.env else load_wakeword_params(args.params)
+    if args.seed is not None:
+        params = params.model_copy(
+            update={"train": params.train.model_copy(update={"seed": args.seed})}
+        )
+    default = (
+        [args.data_root / "06_models/wakeword/judge_unmined.pt"] if args.kind == "sentry" else []
+    )
+    teachers = [] if args.no_teacher else (args.teacher or default)
+    started = time.perf_counter()
+    trained, payload = train_on_run_data(
+        args.kind, params, args.data_root, teachers, args.hard_negatives
+    )
+    save_checkpoint(args.out, payload)
+    print(
+        f"{args.out}: {args.kind}, seed {params.train.seed}, {trained.result.steps} steps in"
+        f" {time.perf_counter() - started:.0f} s, validation loss {trained.result.best_val_loss:.4f},"
+        f" teachers {[str(t) for t in teachers] or 'none'}"
+    )
+    return 0
+
+
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """(model, tokenizer, preprocess params) from a file or the registry."""
     from auralab.core.checkpoint import load_checkpoint
@@ -193,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         return detect_command(args)
     if args.command == "evaluate-detector":
         return evaluate_detector_command(args)
+    if args.command == "train-detector":
+        return train_detector_command(args)
     return 2
 
 

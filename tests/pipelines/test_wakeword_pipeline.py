@@ -199,6 +199,26 @@ def test_evaluate_detector_scores_saved_detectors_as_the_pipeline_did(project, f
     assert " s in" in printed  # where in the sentence or passage the window that fired ends
 
 
+def test_train_detector_trains_the_runs_first_sentry_again_and_other_seeds(
+    project, first_run, tmp_path, capsys
+):
+    from auralab.command_line import main
+
+    root = project.data_root
+    common = ["train-detector", "sentry", "--data-root", str(root), "--env", "ci"]
+    assert main([*common, "--out", str(tmp_path / "again.pt")]) == 0
+    assert main([*common, "--out", str(tmp_path / "seed1.pt"), "--seed", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "seed 1," in printed and "judge_unmined.pt" in printed
+    again, seed1 = load_checkpoint(tmp_path / "again.pt"), load_checkpoint(tmp_path / "seed1.pt")
+    # Same data, seed and teacher as the pipeline's first sentry: the same weights.
+    assert same_weights(again, load_checkpoint(root / "06_models/wakeword/sentry_unmined.pt"))
+    assert not same_weights(seed1, again)
+    assert seed1["trained"]["teachers"] == [str(root / "06_models/wakeword/judge_unmined.pt")]
+    with pytest.raises(FileNotFoundError, match="kedro run --namespaces wakeword"):
+        main([*common, "--out", str(tmp_path / "x.pt"), "--data-root", str(tmp_path)])
+
+
 def test_a_teacher_with_other_features_is_refused_before_training(project, first_run, tmp_path):
     from auralab.core.checkpoint import save_checkpoint
     from auralab.core.errors import TeacherError
