@@ -88,8 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "--teacher",
         type=Path,
         action="append",
-        help="a teacher checkpoint, repeatable (default for a sentry: the run's judge_unmined.pt,"
-        " as the pipeline's first sentry; a judge: none)",
+        help="a teacher checkpoint, repeatable (default for a sentry: the teachers in the params,"
+        " `judge` being the run's judge_unmined.pt, as for the pipeline's first sentry; a judge:"
+        " none)",
     )
     tr.add_argument("--no-teacher", action="store_true", help="train on labels alone")
     tr.add_argument(
@@ -189,10 +190,7 @@ def train_detector_command(args: argparse.Namespace) -> int:
         params = params.model_copy(
             update={"train": params.train.model_copy(update={"seed": args.seed})}
         )
-    default = (
-        [args.data_root / "06_models/wakeword/judge_unmined.pt"] if args.kind == "sentry" else []
-    )
-    teachers = [] if args.no_teacher else (args.teacher or default)
+    teachers = [] if args.no_teacher else args.teacher  # None: the params' teachers
     started = time.perf_counter()
     trained, payload = train_on_run_data(
         args.kind, params, args.data_root, teachers, args.hard_negatives
@@ -201,7 +199,7 @@ def train_detector_command(args: argparse.Namespace) -> int:
     print(
         f"{args.out}: {args.kind}, seed {params.train.seed}, {trained.result.steps} steps in"
         f" {time.perf_counter() - started:.0f} s, validation loss {trained.result.best_val_loss:.4f},"
-        f" teachers {[str(t) for t in teachers] or 'none'}"
+        f" teachers {payload['trained']['teachers'] or 'none'}"
     )
     return 0
 

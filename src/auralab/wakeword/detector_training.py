@@ -54,19 +54,30 @@ def train_on_run_data(
     kind: ModelKind,
     params: WakewordParams,
     data_root: Path,
-    teachers: Sequence[Path] = (),
+    teachers: Sequence[Path] | None = None,
     hard_negatives: bool = False,
 ) -> tuple[TrainedDetector, dict[str, Any]]:
     """Train a ``kind`` detector with ``params.train`` (its ``seed`` included) on the run's data,
-    distilled from ``teachers`` (checkpoints, equal weights, the sentry's alpha and temperature)
-    when there are any; returns the trained detector and its checkpoint payload."""
+    distilled (the sentry's alpha and temperature) from ``teachers`` (checkpoints, equal weights)
+    or, when None, from a sentry's teachers in ``params`` as the pipeline's first sentry is
+    (``judge``: the run's ``judge_unmined.pt``); returns the detector and its checkpoint payload."""
     from auralab.datasets import FeatureSetDataset, FilesDataset
 
     data = read_training_data(data_root, hard_negatives)  # first: it says when a file is missing
     model_input = data_root / "05_model_input/wakeword"
     spec_record = json.loads((model_input / "feature_spec.json").read_text())
     spec = feature_spec_of(spec_record)
-    loaded = [Teacher(load_teacher(str(path), spec), 1.0, str(path)) for path in teachers]
+    if teachers is not None:
+        sources = [(str(path), 1.0) for path in teachers]
+    elif kind == "sentry":
+        judge = str(data_root / "06_models/wakeword/judge_unmined.pt")
+        sources = [
+            (judge if t.source == "judge" else t.source, t.weight)
+            for t in params.train.sentry.distillation.teachers
+        ]
+    else:
+        sources = []
+    loaded = [Teacher(load_teacher(source, spec), weight, source) for source, weight in sources]
     evaluation = FeatureSetDataset(path=str(model_input / "evaluation_features")).load()
     train = params.train.model_copy(update={"resume": False})
     distillation = train.sentry.distillation
