@@ -192,14 +192,13 @@ def train_detector_command(args: argparse.Namespace) -> int:
         )
     teachers = [] if args.no_teacher else args.teacher  # None: the params' teachers
     started = time.perf_counter()
-    trained, payload = train_on_run_data(
-        args.kind, params, args.data_root, teachers, args.hard_negatives
-    )
+    payload = train_on_run_data(args.kind, params, args.data_root, teachers, args.hard_negatives)
     save_checkpoint(args.out, payload)
+    trained = payload["trained"]
     print(
-        f"{args.out}: {args.kind}, seed {params.train.seed}, {trained.result.steps} steps in"
-        f" {time.perf_counter() - started:.0f} s, validation loss {trained.result.best_val_loss:.4f},"
-        f" teachers {payload['trained']['teachers'] or 'none'}"
+        f"{args.out}: {args.kind}, seed {trained['seed']}, {trained['steps']} steps in"
+        f" {time.perf_counter() - started:.0f} s, validation loss {trained['best_val_loss']:.4f},"
+        f" teachers {trained['teachers'] or 'none'}"
     )
     return 0
 

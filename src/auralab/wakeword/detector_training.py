@@ -21,7 +21,7 @@ from auralab.wakeword.train_inputs import (
     split_windows,
     training_data,
 )
-from auralab.wakeword.training import Teacher, TrainedDetector, TrainingData, fit_detector
+from auralab.wakeword.training import Teacher, TrainingData, fit_detector
 
 
 def read_training_data(data_root: Path, hard_negatives: bool = False) -> TrainingData:
@@ -56,11 +56,12 @@ def train_on_run_data(
     data_root: Path,
     teachers: Sequence[Path] | None = None,
     hard_negatives: bool = False,
-) -> tuple[TrainedDetector, dict[str, Any]]:
+) -> dict[str, Any]:
     """Train a ``kind`` detector with ``params.train`` (its ``seed`` included) on the run's data,
     distilled (the sentry's alpha and temperature) from ``teachers`` (checkpoints, equal weights)
     or, when None, from a sentry's teachers in ``params`` as the pipeline's first sentry is
-    (``judge``: the run's ``judge_unmined.pt``); returns the detector and its checkpoint payload."""
+    (``judge``: the run's ``judge_unmined.pt``); returns its checkpoint payload, whose ``trained``
+    records seed, teachers, steps and validation loss."""
     from auralab.datasets import FeatureSetDataset, FilesDataset
 
     data = read_training_data(data_root, hard_negatives)  # first: it says when a file is missing
@@ -109,4 +110,4 @@ def train_on_run_data(
         "best_val_loss": trained.result.best_val_loss,
         "steps": trained.result.steps,
     }
-    return trained, detector_payload(trained.model, spec, {"trained": summary})
+    return detector_payload(trained.model, spec, {"trained": summary})
