@@ -29,7 +29,9 @@ from auralab.wakeword.onnx_export import onnx_session, to_onnx
 from auralab.wakeword.scoring import (
     EventRule,
     NegativeStreams,
+    backend_scorer,
     event_hops,
+    score_feature_streams,
     score_stream,
     smooth,
 )
@@ -177,6 +179,23 @@ def test_onnx_matches_pytorch(kind):
     windows = np.random.default_rng(2).normal(-6, 3, (3, 148, 40)).astype(np.float32)
     (probability,) = onnx_session(data).run(["probability"], {"features": windows})  # type: ignore[attr-defined]
     np.testing.assert_allclose(probability, score_windows(model, windows), atol=1e-5)
+
+
+def test_the_onnxruntime_backend_scores_streams_as_pytorch_does():
+    model = tiny()
+    assert backend_scorer(model, SPEC, "pytorch") is model
+    scorer = backend_scorer(model, SPEC, "onnxruntime")
+    audio = np.random.default_rng(3).normal(0, 0.1, 16000 * 5).astype(np.float32)
+    np.testing.assert_allclose(
+        score_stream(scorer, audio, SPEC, 8), score_stream(model, audio, SPEC, 8), atol=1e-5
+    )
+    # 80 streams of 13 hops: more windows than one onnxruntime call takes
+    streams = np.random.default_rng(4).normal(-6, 3, (80, 244, 40)).astype(np.float32)
+    ours = score_feature_streams(scorer, streams, SPEC.window_frames, 8)
+    assert ours.shape == (80, 13)
+    np.testing.assert_allclose(
+        ours, score_feature_streams(model, streams, SPEC.window_frames, 8), atol=1e-5
+    )
 
 
 def test_a_teacher_with_other_features_or_classes_is_refused_with_the_reason():

@@ -26,7 +26,7 @@ from auralab.wakeword.false_accepts import loudest_events, with_segments
 from auralab.wakeword.features import FeatureSet, FeatureSpec
 from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.params import EvaluateParams
-from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.scoring import EventRule, backend_scorer
 from auralab.wakeword.train_inputs import feature_spec_of
 
 
@@ -86,7 +86,10 @@ def evaluate_detector(
     """Score ``model`` on every hop of the evaluation audio and on every test stream."""
     spec = feature_spec_of(data.feature_spec)
     rule = EventRule.of(data.feature_spec, params.detection)
-    return evaluation_of(score_detector(model, data.audio, data.features, spec, rule), data, params)
+    scorer = backend_scorer(model, spec, params.scoring_backend)
+    return evaluation_of(
+        score_detector(scorer, data.audio, data.features, spec, rule), data, params
+    )
 
 
 def evaluate_payloads(
@@ -97,6 +100,7 @@ def evaluate_payloads(
     audio again: the evaluation audio is 2 h, a sentry takes about 20 s over it on 2 cores)."""
     spec = feature_spec_of(data.feature_spec)
     rule = EventRule.of(data.feature_spec, params.detection)
+    backend = params.scoring_backend
     scored: dict[str, ScoredSet] = {}
 
     def scored_twin(payload: dict[str, Any]) -> str | None:
@@ -105,22 +109,27 @@ def evaluate_payloads(
     for name, payload in payloads.items():  # single detectors first, each scored once
         if not is_ensemble(payload):
             twin = scored_twin(payload)
-            scored[name] = scored[twin] if twin else _score(payload, data, spec, rule)
+            scored[name] = scored[twin] if twin else _score(payload, data, spec, rule, backend)
     for name, payload in payloads.items():
         if is_ensemble(payload):
             found = [scored_twin(member) for member in payload["members"]]
             scored[name] = (
                 mean_scored_set([scored[str(f)] for f in found], spec, rule)
                 if all(found)
-                else _score(payload, data, spec, rule)
+                else _score(payload, data, spec, rule, backend)
             )
     return {name: evaluation_of(scored[name], data, params) for name in payloads}
 
 
 def _score(
-    payload: dict[str, Any], data: EvaluationSet, spec: FeatureSpec, rule: EventRule
+    payload: dict[str, Any],
+    data: EvaluationSet,
+    spec: FeatureSpec,
+    rule: EventRule,
+    backend: str = "pytorch",
 ) -> ScoredSet:
-    return score_detector(detector_from_payload(payload), data.audio, data.features, spec, rule)
+    scorer = backend_scorer(detector_from_payload(payload), spec, backend)
+    return score_detector(scorer, data.audio, data.features, spec, rule)
 
 
 def evaluation_of(

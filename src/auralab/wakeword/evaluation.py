@@ -17,6 +17,7 @@ from auralab.wakeword.params import BootstrapParams
 from auralab.wakeword.scoring import (
     EventRule,
     NegativeStreams,
+    WindowScorer,
     event_hops,
     max_smoothed,
     score_feature_streams,
@@ -38,7 +39,7 @@ class ScoredSet:
 
 
 def score_detector(
-    model: nn.Module,
+    model: nn.Module | WindowScorer,
     longform: Mapping[str, np.ndarray],
     features: FeatureSet,
     spec: FeatureSpec,

@@ -12,11 +12,11 @@ from auralab.core.progress import progress
 from auralab.wakeword.clips import ClipSet, pack
 from auralab.wakeword.features import FeatureSpec
 from auralab.wakeword.params import MiningParams
-from auralab.wakeword.scoring import EventRule, event_hops, score_stream, smooth
+from auralab.wakeword.scoring import EventRule, WindowScorer, event_hops, score_stream, smooth
 
 
 def mine_hard_negatives(
-    model: nn.Module,
+    model: nn.Module | WindowScorer,
     pool: Mapping[str, np.ndarray],
     spec: FeatureSpec,
     rule: EventRule,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -12,6 +14,7 @@ from torch import nn
 from auralab.core.errors import AuralabError
 
 PARITY_TOLERANCE = 1e-4  # max abs difference of logits
+SCORER_BATCH = 1024  # windows per onnxruntime call (the export's batch dimension allows 4096)
 
 
 class ExportError(AuralabError):
@@ -79,3 +82,30 @@ def onnx_session(data: bytes, threads: int = 1) -> object:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     return onnxruntime.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+
+
+def onnx_scorer(
+    model: nn.Module, frames: int, n_mels: int, threads: int
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``model`` exported in memory and run by onnxruntime on ``threads`` threads, as a scorer of
+    [N, frames, n_mels] windows -> [N] float32 probabilities. Raises ExportError when the export
+    does not reproduce PyTorch within ``PARITY_TOLERANCE``."""
+    data, difference = to_onnx(model, frames, n_mels)
+    if difference > PARITY_TOLERANCE:
+        raise ExportError(
+            f"onnxruntime differs from PyTorch by {difference:.2e} (tolerance"
+            f" {PARITY_TOLERANCE:g}): score with `scoring_backend: pytorch`"
+        )
+    session: Any = onnx_session(data, threads)
+
+    def score(windows: np.ndarray) -> np.ndarray:
+        out = [
+            session.run(
+                ["probability"],
+                {"features": np.ascontiguousarray(windows[i : i + SCORER_BATCH], np.float32)},
+            )[0]
+            for i in range(0, len(windows), SCORER_BATCH)
+        ]
+        return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)
+
+    return score

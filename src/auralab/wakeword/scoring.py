@@ -17,8 +17,9 @@ threshold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ class EventRule:
     """Smoothing and refractory period of the event definition (see the module docstring)."""
 
     hop_frames: int
-    smoothing_hops: int = 3
+    smoothing_hops: int = 6
     refractory_seconds: float = 2.0
 
     @classmethod
@@ -52,6 +53,26 @@ class EventRule:
         return max(1, round(self.refractory_seconds / self.hop_seconds(spec)))
 
 
+WindowScorer = Callable[[np.ndarray], np.ndarray]
+"""[N, frames, n_mels] log-mel windows -> [N] float32 wake-word probabilities."""
+
+
+def window_scorer(model: nn.Module | WindowScorer) -> WindowScorer:
+    """A scorer of windows: a PyTorch detector's (``score_windows``) or ``model`` itself when it
+    is one already (an onnxruntime session's, ``auralab.wakeword.onnx_export.onnx_scorer``)."""
+    return partial(score_windows, model) if isinstance(model, nn.Module) else model
+
+
+def backend_scorer(model: nn.Module, spec: FeatureSpec, backend: str) -> nn.Module | WindowScorer:
+    """What scores windows offline for ``evaluate.scoring_backend``: the model itself (pytorch)
+    or its onnxruntime export on as many threads as PyTorch uses (onnxruntime)."""
+    if backend == "pytorch":
+        return model
+    from auralab.wakeword.onnx_export import onnx_scorer  # onnxruntime only where it is used
+
+    return onnx_scorer(model, spec.window_frames, spec.n_mels, torch.get_num_threads())
+
+
 def stream_windows(features: np.ndarray, window_frames: int, hop_frames: int) -> np.ndarray:
     """[frames, n_mels] -> [hops, window_frames, n_mels] (a strided view, no copy)."""
     if len(features) < window_frames:
@@ -61,14 +82,19 @@ def stream_windows(features: np.ndarray, window_frames: int, hop_frames: int) ->
 
 
 def score_stream(
-    model: nn.Module, audio: np.ndarray, spec: FeatureSpec, hop_frames: int, batch_size: int = 256
+    model: nn.Module | WindowScorer,
+    audio: np.ndarray,
+    spec: FeatureSpec,
+    hop_frames: int,
+    batch_size: int = 256,
 ) -> np.ndarray:
     """Raw scores of every hop of ``audio`` (float32 mono at ``spec.sample_rate``) -> [hops]."""
+    score = window_scorer(model)
     features = log_mel(audio, spec)
     windows = stream_windows(features, spec.window_frames, hop_frames)
     out = []
     for start in range(0, len(windows), batch_size):
-        out.append(score_windows(model, np.ascontiguousarray(windows[start : start + batch_size])))
+        out.append(score(np.ascontiguousarray(windows[start : start + batch_size])))
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
 
@@ -134,11 +160,11 @@ def max_smoothed(scores_per_stream: list[np.ndarray], smoothing_hops: int) -> np
 
 @torch.no_grad()
 def score_feature_streams(
-    model: nn.Module, features: np.ndarray, window_frames: int, hop_frames: int
+    model: nn.Module | WindowScorer, features: np.ndarray, window_frames: int, hop_frames: int
 ) -> np.ndarray:
     """[N streams, frames, n_mels] -> [N, hops] raw scores (all streams have equal length)."""
     n = len(features)
     views = [stream_windows(f, window_frames, hop_frames) for f in features]
     hops = views[0].shape[0] if n else 0
     flat = np.ascontiguousarray(np.concatenate(views)) if n else np.zeros((0, window_frames, 1))
-    return score_windows(model, flat.astype(np.float32)).reshape(n, hops)
+    return window_scorer(model)(flat.astype(np.float32)).reshape(n, hops)

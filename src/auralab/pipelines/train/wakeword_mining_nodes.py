@@ -21,7 +21,7 @@ from auralab.wakeword.ingest import decode_folder
 from auralab.wakeword.mining import mine_hard_negatives
 from auralab.wakeword.params import AugmentParams, EvaluateParams, FitParams, TrainParams
 from auralab.wakeword.retraining import retrain_plan, shipped_sentry
-from auralab.wakeword.scoring import EventRule
+from auralab.wakeword.scoring import EventRule, backend_scorer
 from auralab.wakeword.selection import SelectionSet
 from auralab.wakeword.train_inputs import feature_spec_of
 from auralab.wakeword.training import Teacher, TrainingData
@@ -37,12 +37,12 @@ def mine_negatives(
     """Hard negatives from the mining pool (``mining/`` long-form files), versioned by DVC."""
     train = TrainParams(**params)
     spec = feature_spec_of(feature_spec)
-    detection = EvaluateParams(**evaluate_params).detection
+    evaluate = EvaluateParams(**evaluate_params)
+    detection = evaluate.detection
     rule = EventRule(int(feature_spec["hop_frames"]), detection.smoothing_hops)
     pool = decode_folder(longform, spec.sample_rate, under="mining") if train.mining.enabled else {}
-    mined, stats = mine_hard_negatives(
-        detector_from_payload(sentry), pool, spec, rule, train.mining
-    )
+    scorer = backend_scorer(detector_from_payload(sentry), spec, evaluate.scoring_backend)
+    mined, stats = mine_hard_negatives(scorer, pool, spec, rule, train.mining)
     report = {
         "stats": stats,
         "mining": train.mining.model_dump(),
