@@ -36,7 +36,7 @@ class EventRule:
     """Smoothing and refractory period of the event definition (see the module docstring)."""
 
     hop_frames: int
-    smoothing_hops: int = 6
+    smoothing_hops: int = 3
     refractory_seconds: float = 2.0
 
     @classmethod

@@ -12,7 +12,7 @@ from auralab.core.params import StrictModel
 class DetectionParams(StrictModel):
     """The event definition (``auralab.wakeword.scoring``): smoothing and refractory period."""
 
-    smoothing_hops: int = Field(default=6, ge=1, description="causal mean of the last N scores")
+    smoothing_hops: int = Field(default=3, ge=1, description="causal mean of the last N scores")
     refractory_seconds: float = Field(default=2.0, ge=0, description="one event per burst")
 
 
