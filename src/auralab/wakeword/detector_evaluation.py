@@ -126,7 +126,7 @@ def _score(
     data: EvaluationSet,
     spec: FeatureSpec,
     rule: EventRule,
-    backend: str = "pytorch",
+    backend: str,
 ) -> ScoredSet:
     scorer = backend_scorer(detector_from_payload(payload), spec, backend)
     return score_detector(scorer, data.audio, data.features, spec, rule)
