@@ -14,8 +14,8 @@ from auralab.wakeword.audio import encode
 from auralab.wakeword.backgrounds import coloured_noise
 from auralab.wakeword.clips import pack
 from auralab.wakeword.features import FeatureSet, FeatureSpec
-from auralab.wakeword.params import SpecMaskParams, load_wakeword_params
-from auralab.wakeword.spec_augment import SpecMasks
+from auralab.wakeword.params import FrequencyWarpParams, SpecMaskParams, load_wakeword_params
+from auralab.wakeword.spec_augment import MelWarp, SpecMasks
 from auralab.wakeword.train_inputs import training_data
 from auralab.wakeword.training import (
     Objective,
@@ -138,23 +138,36 @@ def test_a_checkpoint_resumes_only_with_the_same_teachers_and_starting_weights(s
     assert fingerprint("sentry", data, params.sentry, params, augment=augment) != fingerprint(
         "sentry", data, params.sentry, params, augment=masked
     )
+    warped = augment.model_copy(update={"frequency_warp": FrequencyWarpParams(max_factor=0.1)})
+    assert fingerprint("sentry", data, params.sentry, params, augment=augment) != fingerprint(
+        "sentry", data, params.sentry, params, augment=warped
+    )
 
 
-def test_masks_apply_to_the_training_student_only():
+def test_masks_and_warps_apply_to_the_training_student_only():
     torch.manual_seed(0)
     student, teacher = Linear(1.0), Linear(1.0)
     features, labels = torch.randn(16, 150, 40), (torch.rand(16) > 0.5).float()
     masked = Objective(
         1.0, [Teacher(teacher, 1.0)], 0.5, 2.0, SpecMasks(freq_masks=4, freq_width=10)
     )
+    warped = Objective(
+        1.0, [Teacher(teacher, 1.0)], 0.5, 2.0, warp=MelWarp.for_bins(0.2, 40, 60, 7600)
+    )
     plain = Objective(1.0, [Teacher(teacher, 1.0)], 0.5, 2.0)
     student.eval()
+    assert torch.equal(
+        warped(student, (features, labels))[0], plain(student, (features, labels))[0]
+    )
     assert torch.equal(
         masked(student, (features, labels))[0], plain(student, (features, labels))[0]
     )
     student.train()
     assert not torch.equal(
         masked(student, (features, labels))[0], plain(student, (features, labels))[0]
+    )
+    assert not torch.equal(
+        warped(student, (features, labels))[0], plain(student, (features, labels))[0]
     )
 
 

@@ -22,8 +22,9 @@ def mine_hard_negatives(
     rule: EventRule,
     params: MiningParams,
 ) -> tuple[ClipSet, dict[str, float]]:
-    """Each event at ``params.threshold`` (smoothed as in the event rule, one per refractory period)
-    gives the window at its highest raw score; the ``max_negatives`` highest are kept.
+    """Each event at ``params.threshold`` (scores smoothed over ``rule.smoothing_hops``, the
+    mining node's ``mining.smoothing_hops``; one event per ``params.refractory_seconds``) gives
+    the window at its highest raw score; the ``max_negatives`` highest are kept.
 
     Returns the windows (label 0, split train) and statistics of the pass.
     """

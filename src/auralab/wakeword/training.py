@@ -30,7 +30,7 @@ from auralab.wakeword.features import FeatureSpec, log_mel
 from auralab.wakeword.models import build_detector
 from auralab.wakeword.params import AugmentParams, FitParams, TrainParams
 from auralab.wakeword.selection import SelectionSet, detection_metrics, selection_score
-from auralab.wakeword.spec_augment import SpecMasks, mask_features
+from auralab.wakeword.spec_augment import MelWarp, SpecMasks, mask_features, warp_features
 
 BACKGROUND_GAIN_DB = (-20.0, 0.0)  # level of a background-only window relative to its source
 
@@ -156,7 +156,8 @@ class Teacher:
 class Objective:
     """Class-weighted binary cross-entropy, mixed with distillation from weighted teachers:
     ``(1 - alpha) * BCE(s, y) + alpha * T^2 * BCE(s / T, sum_k w_k sigmoid(t_k / T) / sum_k w_k)``.
-    A model in training mode sees its input through ``masks``; the teachers see it unmasked.
+    A model in training mode sees its input through ``warp`` then ``masks``; the teachers see it
+    as it is.
     """
 
     pos_weight: float = 1.0
@@ -164,6 +165,10 @@ class Objective:
     alpha: float = 0.0
     temperature: float = 1.0
     masks: SpecMasks = field(default_factory=SpecMasks)
+    warp: MelWarp = field(default_factory=MelWarp)
+
+    def student_input(self, features: torch.Tensor) -> torch.Tensor:
+        return mask_features(warp_features(features, self.warp), self.masks)
 
     def labels_loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         weight = torch.tensor(self.pos_weight, device=logits.device)
@@ -173,7 +178,7 @@ class Objective:
         self, model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, int]:
         features, labels = batch
-        logits = model(mask_features(features, self.masks) if model.training else features)
+        logits = model(self.student_input(features) if model.training else features)
         loss = self.labels_loss(logits, labels)
         if self.teachers and self.alpha > 0:
             t = self.temperature
@@ -308,6 +313,7 @@ def fit_detector(
         alpha,
         temperature,
         SpecMasks(**augment.spec_masks.model_dump()),
+        MelWarp.for_bins(augment.frequency_warp.max_factor, spec.n_mels, spec.fmin, spec.fmax),
     )
     for teacher in teachers:
         teacher.model.to(device()).eval()

@@ -38,8 +38,7 @@ def mine_negatives(
     train = TrainParams(**params)
     spec = feature_spec_of(feature_spec)
     evaluate = EvaluateParams(**evaluate_params)
-    detection = evaluate.detection
-    rule = EventRule(int(feature_spec["hop_frames"]), detection.smoothing_hops)
+    rule = EventRule(int(feature_spec["hop_frames"]), train.mining.smoothing_hops)
     pool = decode_folder(longform, spec.sample_rate, under="mining") if train.mining.enabled else {}
     scorer = backend_scorer(detector_from_payload(sentry), spec, evaluate.scoring_backend)
     mined, stats = mine_hard_negatives(scorer, pool, spec, rule, train.mining)

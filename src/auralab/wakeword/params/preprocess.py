@@ -99,6 +99,13 @@ class SpecMaskParams(StrictModel):
     time_width: int = Field(default=0, ge=0, description="frames (10 ms), at most")
 
 
+class FrequencyWarpParams(StrictModel):
+    """Vocal tract length perturbation of the training features (auralab/wakeword/spec_augment.py):
+    each window's frequency axis stretched by a factor in 1 +- ``max_factor``; 0 = off."""
+
+    max_factor: float = Field(default=0.0, ge=0, le=0.3)
+
+
 class AugmentParams(StrictModel):
     """On-the-fly waveform augmentation (audiomentations) applied by the training dataset, then
     SpecAugment masks on the features."""
@@ -110,5 +117,6 @@ class AugmentParams(StrictModel):
     gain: GainParams
     shift: ShiftParams
     spec_masks: SpecMaskParams = SpecMaskParams()
+    frequency_warp: FrequencyWarpParams = FrequencyWarpParams()
     check_sample_size: int = Field(default=32, ge=1)
     check_epochs: list[int] = Field(default=[0, 3, 6], min_length=1)

@@ -104,6 +104,12 @@ class MiningParams(StrictModel):
 
     enabled: bool = True
     threshold: float = Field(default=0.2, gt=0, lt=1, description="sentry probability")
+    smoothing_hops: int = Field(
+        default=3,
+        ge=1,
+        description="the scan's causal mean of the last N scores, its own: a shorter mean than "
+        "the event rule's also keeps windows that spike for a hop or two",
+    )
     refractory_seconds: float = Field(default=1.0, ge=0, description="one window per event")
     max_negatives: int = Field(default=2000, ge=1)
     retrain: bool = Field(default=True, description="train the sentry again with them")
