@@ -1,7 +1,8 @@
 """Stream scoring and the one definition of a detection event.
 
 **Detection event** (the same for false accepts on long negative audio, for detecting positives,
-for mining and for the ``detect`` command):
+for the cascade's triggers and for the ``detect`` command; mining scans with the same steps and
+its own ``mining.smoothing_hops``):
 
 1. Every hop (``hop_frames`` feature frames, 80 ms by default) the detector scores the last
    window (``window_frames`` frames, 1.5 s) of audio; the first score is at the first full window.
