@@ -122,7 +122,7 @@ def test_a_trigger_carries_the_windows_and_peak_of_the_hops_after_it():
     assert peak_score(smoothed, 4, 6) == 0.4
 
 
-def test_the_judge_scores_a_triggers_windows_in_one_request_and_keeps_the_highest():
+def test_the_judge_scores_a_triggers_windows_in_one_request_and_pools_them():
     requests_seen = []
 
     class Judge(BaseHTTPRequestHandler):
@@ -148,6 +148,9 @@ def test_the_judge_scores_a_triggers_windows_in_one_request_and_keeps_the_highes
         assert requests_seen == [(3, 148, 40)]
         assert verdict.score == pytest.approx(0.7) and verdict.accepted
         assert client.judge(windows[0]).score == pytest.approx(0.2)  # one [frames, mels] window
+        mean = JudgeClient(f"http://127.0.0.1:{server.server_port}", 0.5, pooling="mean")
+        verdict = mean.judge(windows)  # one window over the threshold is not enough for the mean
+        assert verdict.score == pytest.approx((0.2 + 0.7 + 0.4) / 3) and not verdict.accepted
     finally:
         server.shutdown()
 

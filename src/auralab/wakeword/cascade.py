@@ -3,9 +3,15 @@ if the judge accepts it. A sentry event the judge rejects still starts a refract
 
 The sentry fires at the first hop over its (loose) threshold, often before the phrase has ended in
 its window. So a trigger waits ``lookahead_hops`` more hops and carries the sentry's peak smoothed
-score over them and the windows of every one of those hops; the judge's score is its highest over
-those windows. On the evaluation audio this more than halves the cascade's misses at equal false
-accepts, for a decision ``lookahead_hops`` x 80 ms later.
+score over them and the windows of every one of those hops; the judge's score is its mean over
+those windows (``judge_pooling: mean``; ``max``: its highest). On the evaluation audio this more
+than halves the cascade's misses at equal false accepts, for a decision ``lookahead_hops`` x 80 ms
+later. The look-ahead must cover the rise of the smoothed score: the loose trigger fires early in
+it, and the sentry alone fires at the hop where it reaches the strict threshold, up to about twice
+the smoothing span later. With a shorter look-ahead the cascade misses wake words that the
+sentry alone detects, whatever the judge says. A wake phrase holds the judge's probability up
+over the windows while a confusable word lifts it in one or two, which the mean separates, as the
+smoothing does for the sentry.
 
 The decision score is ``(1 - judge_weight) * sentry + judge_weight * judge`` of the sentry's
 peak smoothed score and the judge's probability: ``judge_weight`` 1 lets the judge alone decide

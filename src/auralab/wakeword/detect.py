@@ -17,6 +17,7 @@ import numpy as np
 from auralab.wakeword.audio import decode
 from auralab.wakeword.cascade import fused_score, lookahead_windows, peak_score
 from auralab.wakeword.features import FeatureSpec, log_mel
+from auralab.wakeword.judge_client import JudgePooling, pool_judge
 from auralab.wakeword.onnx_export import onnx_session
 from auralab.wakeword.scoring import EventRule, smooth
 from auralab.wakeword.streaming import Detection, StreamingDetector, detect_events
@@ -31,11 +32,12 @@ class Detector:
     threshold: float
     judge_weight: float = 1.0  # a judge's threshold applies to the fused score (wakeword.cascade)
     lookahead_hops: int = 0  # a judge also scores this many hops after the sentry fires
+    pooling: JudgePooling = "max"  # how a judge's probabilities over those windows combine
 
     def score(self, windows: np.ndarray) -> float:
-        """The highest probability over ``[k, frames, n_mels]`` windows."""
+        """The probability over ``[k, frames, n_mels]`` windows, pooled by ``pooling``."""
         (probability,) = self.session.run(["probability"], {"features": windows.astype(np.float32)})
-        return float(np.max(probability))
+        return pool_judge(probability, self.pooling)
 
 
 def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | None) -> Detector:
@@ -50,6 +52,7 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         float(metadata["threshold"] if threshold is None else threshold),
         float(metadata.get("judge_weight", 1.0)),
         int(metadata.get("lookahead_hops", 0)),
+        "mean" if metadata.get("judge_pooling") == "mean" else "max",
     )
 
 
@@ -80,6 +83,7 @@ def local_detector(
         else cascade.get("judge_threshold", 0.5),
         "judge_weight": 1.0 if kind == "sentry" else cascade.get("judge_weight", 1.0),
         "lookahead_hops": 0 if kind == "sentry" else cascade.get("lookahead_hops", 0),
+        "judge_pooling": cascade.get("judge_pooling", "max"),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
 

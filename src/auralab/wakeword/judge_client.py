@@ -18,6 +18,16 @@ import structlog
 log = structlog.get_logger(__name__)
 
 
+JudgePooling = Literal["mean", "max"]
+
+
+def pool_judge(probabilities: np.ndarray, pooling: JudgePooling) -> float:
+    """The judge's score for a trigger from its probabilities over the trigger's windows: their
+    mean, or their highest."""
+    values = np.asarray(probabilities, dtype=np.float64)
+    return float(values.mean() if pooling == "mean" else values.max())
+
+
 @dataclass(frozen=True)
 class Verdict:
     accepted: bool
@@ -36,22 +46,24 @@ class JudgeClient:
         retries: int = 2,
         backoff_seconds: float = 0.05,
         on_unreachable: Literal["accept", "reject"] = "accept",
+        pooling: JudgePooling = "max",
     ) -> None:
         self.endpoint = url.rstrip("/") + "/invocations"
         self.threshold, self.timeout, self.retries = threshold, timeout_seconds, retries
         self.backoff, self.on_unreachable = backoff_seconds, on_unreachable
+        self.pooling = pooling
         self.session = requests.Session()
 
     def score(self, windows: np.ndarray) -> tuple[float | None, int]:
-        """The judge's highest probability over ``[frames, n_mels]`` or ``[k, frames, n_mels]``
-        windows, in one request (None if unreachable)."""
+        """The judge's probability over ``[frames, n_mels]`` or ``[k, frames, n_mels]`` windows,
+        pooled by ``pooling`` (mean or highest), in one request (None if unreachable)."""
         batch = np.asarray(windows, dtype=np.float32)
         body = {"inputs": (batch[None] if batch.ndim == 2 else batch).tolist()}
         for attempt in range(1, self.retries + 2):
             try:
                 response = self.session.post(self.endpoint, json=body, timeout=self.timeout)
                 response.raise_for_status()
-                return float(np.max(response.json()["predictions"])), attempt
+                return pool_judge(response.json()["predictions"], self.pooling), attempt
             except (requests.RequestException, KeyError, ValueError) as error:
                 log.warning("judge call failed", attempt=attempt, error=str(error)[:200])
                 if attempt <= self.retries:

@@ -164,7 +164,13 @@ def evaluate_cascade_node(
 
     def run(url: str) -> dict[str, Any]:
         client = JudgeClient(
-            url, 0.5, c.timeout_seconds, c.retries, c.backoff_seconds, c.on_unreachable
+            url,
+            0.5,
+            c.timeout_seconds,
+            c.retries,
+            c.backoff_seconds,
+            c.on_unreachable,
+            c.judge_pooling,
         )
         return evaluate_cascade(
             scored,
@@ -190,6 +196,7 @@ def evaluate_cascade_node(
             with serve_model(Path(folder) / "judge") as url:
                 report = run(url) | {"judge_url": "local mlflow models serve"}
     report["lookahead_hops"] = c.lookahead_hops
+    report["judge_pooling"] = c.judge_pooling
     report["decision_delay_ms"] = c.lookahead_hops * rule.hop_seconds(spec) * 1000
     numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
     for level, row in zip(levels[1:], report["comparisons"][1:], strict=True):

@@ -58,11 +58,18 @@ class CascadeParams(StrictModel):
         " comparison rate",
     )
     lookahead_hops: int = Field(
-        default=6,
+        default=12,
         ge=0,
         le=25,
-        description="hops after the sentry fires whose windows the judge also scores (its highest"
-        " counts, and the sentry's peak): the decision comes this many x 80 ms later",
+        description="hops after the sentry fires whose windows the judge also scores (pooled by"
+        " judge_pooling, with the sentry's peak over them): the decision comes this many x 80 ms"
+        " later; about twice detection.smoothing_hops, or the cascade misses what the sentry"
+        " alone detects",
+    )
+    judge_pooling: Literal["mean", "max"] = Field(
+        default="mean",
+        description="the judge's score for a trigger: its mean or its highest probability over"
+        " the trigger's windows",
     )
 
     @property
