@@ -52,6 +52,7 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         float(metadata["threshold"] if threshold is None else threshold),
         float(metadata.get("judge_weight", 1.0)),
         int(metadata.get("lookahead_hops", 0)),
+        # Judges registered before the key existed were evaluated with their highest window.
         "mean" if metadata.get("judge_pooling") == "mean" else "max",
     )
 
@@ -83,7 +84,7 @@ def local_detector(
         else cascade.get("judge_threshold", 0.5),
         "judge_weight": 1.0 if kind == "sentry" else cascade.get("judge_weight", 1.0),
         "lookahead_hops": 0 if kind == "sentry" else cascade.get("lookahead_hops", 0),
-        "judge_pooling": cascade.get("judge_pooling", "max"),
+        "judge_pooling": "max" if kind == "sentry" else cascade.get("judge_pooling", "max"),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
 

@@ -170,7 +170,7 @@ def evaluate_cascade_node(
             c.retries,
             c.backoff_seconds,
             c.on_unreachable,
-            c.judge_pooling,
+            pooling=c.judge_pooling,
         )
         return evaluate_cascade(
             scored,
