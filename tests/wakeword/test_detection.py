@@ -16,8 +16,8 @@ from auralab.core.errors import TeacherError
 from auralab.wakeword.cascade import (
     CascadeDecisions,
     fused_score,
+    lookahead_score,
     lookahead_windows,
-    peak_score,
 )
 from auralab.wakeword.detector import check_teacher, detector_payload, score_windows
 from auralab.wakeword.evaluation import ScoredSet, equal_frr_comparison, frr, threshold_at_frr
@@ -111,15 +111,18 @@ def test_the_cascade_finds_its_own_frr_at_a_false_accept_rate():
     assert decisions.strictest_within_frr(0.5) == 0.8
 
 
-def test_a_trigger_carries_the_windows_and_peak_of_the_hops_after_it():
+def test_a_trigger_carries_the_windows_and_pooled_score_of_the_hops_after_it():
     features = np.arange(60, dtype=np.float32).reshape(30, 2)  # 30 frames
     windows = lookahead_windows(features, hop=1, hop_frames=4, window_frames=10, lookahead_hops=6)
     assert windows.shape == (5, 10, 2)  # hops 1..5 fit (frames 4..30); hops 6 and 7 do not
     np.testing.assert_array_equal(windows[2], features[12:22])
     assert lookahead_windows(features, 1, 4, 10, lookahead_hops=0).shape == (1, 10, 2)
     smoothed = np.array([0.1, 0.6, 0.7, 0.95, 0.4, 0.2])
-    assert peak_score(smoothed, 1, 0) == 0.6 and peak_score(smoothed, 1, 2) == 0.95
-    assert peak_score(smoothed, 4, 6) == 0.4
+    assert lookahead_score(smoothed, 1, 0, "max") == 0.6
+    assert lookahead_score(smoothed, 1, 2, "max") == 0.95
+    assert lookahead_score(smoothed, 1, 2, "mean") == pytest.approx(0.75)  # (0.6 + 0.7 + 0.95) / 3
+    assert lookahead_score(smoothed, 4, 6, "max") == 0.4  # only hops 4 and 5 exist
+    assert lookahead_score(smoothed, 4, 6, "mean") == pytest.approx(0.3)
 
 
 def test_the_judge_scores_a_triggers_windows_in_one_request_and_pools_them():
@@ -259,6 +262,30 @@ def test_detect_judges_each_sentry_detection_on_the_windows_after_it(tmp_path):
     for d in found:
         windows = np.stack([features[(d.hop + k) * 8 :][:148] for k in range(4)])
         assert d.judge_score == pytest.approx(judge.score(windows), abs=1e-6)
+
+
+def test_detect_decides_on_the_cascades_fused_score_of_the_pooled_look_ahead(tmp_path):
+    import soundfile
+
+    from auralab.wakeword.detect import Detector, detect_file
+
+    audio = np.random.default_rng(6).normal(0, 0.1, 16000 * 8).astype(np.float32)
+    soundfile.write(tmp_path / "x.wav", audio, 16000)
+    rule, lookahead = EventRule(8, 3, 0.5), 4
+    sessions = {k: onnx_session(to_onnx(tiny(k), 148, 40)[0]) for k in ("sentry", "judge")}
+    sentry = Detector(sessions["sentry"], SPEC, 8, rule, 0.0)  # fires every refractory period
+    fired = detect_file(tmp_path / "x.wav", sentry)
+    smoothed = smooth(score_stream(tiny("sentry"), audio, SPEC, 8), 3)
+    judge = Detector(sessions["judge"], SPEC, 8, rule, 0.0, 0.5, lookahead, "mean", "mean")
+    fused = [  # what the cascade evaluation decides on (auralab.wakeword.cascade)
+        fused_score(lookahead_score(smoothed, d.hop, lookahead, "mean"), d.judge_score, 0.5)
+        for d in detect_file(tmp_path / "x.wav", sentry, judge)
+    ]
+    assert len(fused) == len(fired) >= 4
+    judge.threshold = float(np.median(fused))
+    kept = [d.hop for d in detect_file(tmp_path / "x.wav", sentry, judge)]
+    assert kept == [d.hop for d, f in zip(fired, fused, strict=True) if f >= judge.threshold]
+    assert 0 < len(kept) < len(fired)
 
 
 def test_pcen_smooths_each_band_like_its_recurrence_and_ignores_loudness():

@@ -2,21 +2,21 @@
 if the judge accepts it. A sentry event the judge rejects still starts a refractory period.
 
 The sentry fires at the first hop over its (loose) threshold, often before the phrase has ended in
-its window. So a trigger waits ``lookahead_hops`` more hops and carries the sentry's peak smoothed
-score over them and the windows of every one of those hops; the judge's score is its mean over
-those windows (``judge_pooling: mean``; ``max``: its highest). On the evaluation audio this more
-than halves the cascade's misses at equal false accepts, for a decision ``lookahead_hops`` x 80 ms
-later. The look-ahead must cover the rise of the smoothed score: the loose trigger fires early in
-it, and the sentry alone fires at the hop where it reaches the strict threshold, up to about twice
-the smoothing span later. With a shorter look-ahead the cascade misses wake words that the
-sentry alone detects, whatever the judge says. A wake phrase holds the judge's probability up
-over the windows while a confusable word lifts it in one or two, which the mean separates, as the
-smoothing does for the sentry.
+its window. So a trigger waits ``lookahead_hops`` more hops and carries the windows of every one
+of those hops, which the judge scores, and the sentry's smoothed scores over them. Each model's
+scores over the look-ahead are pooled by their mean (``sentry_pooling``, ``judge_pooling``;
+``max``: their highest). The look-ahead must cover the rise of the smoothed score: the loose
+trigger fires early in it, and the sentry alone fires at the hop where it reaches the strict
+threshold, up to about twice the smoothing span later. With a shorter look-ahead the cascade
+misses wake words that the sentry alone detects, whatever the judge says. A wake phrase holds
+both models' scores up over the look-ahead while a confusable word lifts them for a hop or a
+few, which the mean separates, as the event rule's smoothing does over a shorter span. The
+decision comes ``lookahead_hops`` x 80 ms after the trigger.
 
-The decision score is ``(1 - judge_weight) * sentry + judge_weight * judge`` of the sentry's
-peak smoothed score and the judge's probability: ``judge_weight`` 1 lets the judge alone decide
-(``fusion="judge"``); below it, the two models err on different windows, so their weighted mean
-separates wake words from false triggers better than either alone."""
+The decision score is ``(1 - judge_weight) * sentry + judge_weight * judge`` of the two pooled
+scores: ``judge_weight`` 1 lets the judge alone decide (``fusion="judge"``); below it, the two
+models err on different windows, so their weighted mean separates wake words from false triggers
+better than either alone."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ import numpy as np
 from auralab.wakeword.evaluation import ScoredSet, frr
 from auralab.wakeword.features import FeatureSpec, log_mel
 from auralab.wakeword.judge_client import JudgeClient
+from auralab.wakeword.pooling import Pooling, pool
 from auralab.wakeword.scoring import EventRule, event_hops, smooth
 
 
@@ -36,7 +37,7 @@ from auralab.wakeword.scoring import EventRule, event_hops, smooth
 class Trigger:
     positive_stream: int | None  # index of the test positive it belongs to; None on negatives
     windows: np.ndarray  # [1 + lookahead hops, frames, n_mels]: the firing hop's window and after
-    sentry_score: float  # the peak smoothed sentry score over those hops
+    sentry_score: float  # the sentry's smoothed score over those hops, pooled (mean or highest)
 
 
 def lookahead_windows(
@@ -49,9 +50,12 @@ def lookahead_windows(
     return np.stack([features[s : s + window_frames] for s in inside]).astype(np.float32)
 
 
-def peak_score(smoothed: np.ndarray, hop: int, lookahead_hops: int) -> float:
-    """The highest smoothed score from ``hop`` through ``lookahead_hops`` hops after it."""
-    return float(np.max(smoothed[hop : hop + lookahead_hops + 1]))
+def lookahead_score(
+    smoothed: np.ndarray, hop: int, lookahead_hops: int, pooling: Pooling = "mean"
+) -> float:
+    """The smoothed scores from ``hop`` through ``lookahead_hops`` hops after it (those inside
+    ``smoothed``), pooled: their mean or their highest."""
+    return pool(smoothed[hop : hop + lookahead_hops + 1], pooling)
 
 
 def fused_score(sentry_score: float, judge_score: float, judge_weight: float) -> float:
@@ -67,9 +71,11 @@ def triggers(
     rule: EventRule,
     threshold: float,
     lookahead_hops: int = 0,
+    sentry_pooling: Pooling = "mean",
 ) -> list[Trigger]:
     """Every sentry event at ``threshold`` on the negatives and on test positives, with the windows
-    and peak score of its hop and the ``lookahead_hops`` after it."""
+    of its hop and the ``lookahead_hops`` after it and its smoothed score over them, pooled by
+    ``sentry_pooling``."""
     out: list[Trigger] = []
     refractory = rule.refractory_hops(spec)
 
@@ -79,7 +85,8 @@ def triggers(
         windows = lookahead_windows(
             features, hop, rule.hop_frames, spec.window_frames, lookahead_hops
         )
-        return Trigger(stream, windows, peak_score(smoothed, hop, lookahead_hops))
+        score = lookahead_score(smoothed, hop, lookahead_hops, sentry_pooling)
+        return Trigger(stream, windows, score)
 
     for name, smoothed in zip(sorted(longform), scored.negatives.smoothed, strict=True):
         hops = event_hops(smoothed, threshold, refractory)

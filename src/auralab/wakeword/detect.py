@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from auralab.wakeword.audio import decode
-from auralab.wakeword.cascade import fused_score, lookahead_windows, peak_score
+from auralab.wakeword.cascade import fused_score, lookahead_score, lookahead_windows
 from auralab.wakeword.features import FeatureSpec, log_mel
-from auralab.wakeword.judge_client import JudgePooling, pool_judge
 from auralab.wakeword.onnx_export import onnx_session
+from auralab.wakeword.pooling import Pooling, pool
 from auralab.wakeword.scoring import EventRule, smooth
 from auralab.wakeword.streaming import Detection, StreamingDetector, detect_events
 
@@ -32,12 +32,13 @@ class Detector:
     threshold: float
     judge_weight: float = 1.0  # a judge's threshold applies to the fused score (wakeword.cascade)
     lookahead_hops: int = 0  # a judge also scores this many hops after the sentry fires
-    pooling: JudgePooling = "max"  # how a judge's probabilities over those windows combine
+    pooling: Pooling = "max"  # how a judge's probabilities over those windows combine
+    sentry_pooling: Pooling = "max"  # how the sentry's smoothed scores over those hops combine
 
     def score(self, windows: np.ndarray) -> float:
         """The probability over ``[k, frames, n_mels]`` windows, pooled by ``pooling``."""
         (probability,) = self.session.run(["probability"], {"features": windows.astype(np.float32)})
-        return pool_judge(probability, self.pooling)
+        return pool(probability, self.pooling)
 
 
 def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | None) -> Detector:
@@ -52,8 +53,9 @@ def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | No
         float(metadata["threshold"] if threshold is None else threshold),
         float(metadata.get("judge_weight", 1.0)),
         int(metadata.get("lookahead_hops", 0)),
-        # Judges registered before the key existed were evaluated with their highest window.
+        # Judges registered before these keys existed were evaluated with the highest of each.
         "mean" if metadata.get("judge_pooling") == "mean" else "max",
+        "mean" if metadata.get("sentry_pooling") == "mean" else "max",
     )
 
 
@@ -85,6 +87,7 @@ def local_detector(
         "judge_weight": 1.0 if kind == "sentry" else cascade.get("judge_weight", 1.0),
         "lookahead_hops": 0 if kind == "sentry" else cascade.get("lookahead_hops", 0),
         "judge_pooling": "max" if kind == "sentry" else cascade.get("judge_pooling", "max"),
+        "sentry_pooling": "max" if kind == "sentry" else cascade.get("sentry_pooling", "max"),
     }
     return _from_metadata(onnx_session(onnx_path.read_bytes()), metadata, threshold)
 
@@ -109,7 +112,7 @@ def detect_file(path: Path, sentry: Detector, judge: Detector | None = None) -> 
             features, hop, sentry.hop_frames, sentry.spec.window_frames, judge.lookahead_hops
         )
         detection.judge_score = judge.score(windows)
-        sentry_peak = peak_score(smoothed, hop, judge.lookahead_hops)
-        if fused_score(sentry_peak, detection.judge_score, judge.judge_weight) >= judge.threshold:
+        sentry_score = lookahead_score(smoothed, hop, judge.lookahead_hops, judge.sentry_pooling)
+        if fused_score(sentry_score, detection.judge_score, judge.judge_weight) >= judge.threshold:
             kept.append(detection)
     return kept

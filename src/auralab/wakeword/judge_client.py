@@ -15,17 +15,9 @@ import numpy as np
 import requests
 import structlog
 
+from auralab.wakeword.pooling import Pooling, pool
+
 log = structlog.get_logger(__name__)
-
-
-JudgePooling = Literal["mean", "max"]
-
-
-def pool_judge(probabilities: np.ndarray, pooling: JudgePooling) -> float:
-    """The judge's score for a trigger from its probabilities over the trigger's windows: their
-    mean, or their highest."""
-    values = np.asarray(probabilities, dtype=np.float64)
-    return float(values.mean() if pooling == "mean" else values.max())
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,7 @@ class JudgeClient:
         retries: int = 2,
         backoff_seconds: float = 0.05,
         on_unreachable: Literal["accept", "reject"] = "accept",
-        pooling: JudgePooling = "max",
+        pooling: Pooling = "max",
     ) -> None:
         self.endpoint = url.rstrip("/") + "/invocations"
         self.threshold, self.timeout, self.retries = threshold, timeout_seconds, retries
@@ -63,7 +55,7 @@ class JudgeClient:
             try:
                 response = self.session.post(self.endpoint, json=body, timeout=self.timeout)
                 response.raise_for_status()
-                return pool_judge(response.json()["predictions"], self.pooling), attempt
+                return pool(response.json()["predictions"], self.pooling), attempt
             except (requests.RequestException, KeyError, ValueError) as error:
                 log.warning("judge call failed", attempt=attempt, error=str(error)[:200])
                 if attempt <= self.retries:

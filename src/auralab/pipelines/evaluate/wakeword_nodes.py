@@ -151,7 +151,9 @@ def evaluate_cascade_node(
     test = (evaluation_features.table["split"] == "test").to_numpy()
     streams = np.asarray(evaluation_features.features[test], dtype=np.float32)
     sentry_threshold = scored.negatives.threshold_for(c.sentry_fa_per_hour)
-    found = triggers(scored, audio, streams, spec, rule, sentry_threshold, c.lookahead_hops)
+    found = triggers(
+        scored, audio, streams, spec, rule, sentry_threshold, c.lookahead_hops, c.sentry_pooling
+    )
     # The sentry alone at the operating rate, then at each comparison rate.
     levels = [p.operating_fa_per_hour, *p.comparison_fa_per_hour]
     references = [
@@ -197,6 +199,7 @@ def evaluate_cascade_node(
                 report = run(url) | {"judge_url": "local mlflow models serve"}
     report["lookahead_hops"] = c.lookahead_hops
     report["judge_pooling"] = c.judge_pooling
+    report["sentry_pooling"] = c.sentry_pooling
     report["decision_delay_ms"] = c.lookahead_hops * rule.hop_seconds(spec) * 1000
     numbers = {k: float(v) for k, v in report.items() if isinstance(v, int | float)}
     for level, row in zip(levels[1:], report["comparisons"][1:], strict=True):

@@ -97,6 +97,7 @@ def export_detectors(
                 metadata["judge_weight"] = cascade_report.get("judge_weight", 1.0)
                 metadata["lookahead_hops"] = cascade_report.get("lookahead_hops", 0)
                 metadata["judge_pooling"] = cascade_report.get("judge_pooling", "max")
+                metadata["sentry_pooling"] = cascade_report.get("sentry_pooling", "max")
             if mlflow.active_run():
                 entry["registered"] = log_and_register(
                     path, REGISTERED[name], windows[:1], metadata

@@ -62,9 +62,14 @@ class CascadeParams(StrictModel):
         ge=0,
         le=25,
         description="hops after the sentry fires whose windows the judge also scores (pooled by"
-        " judge_pooling, with the sentry's peak over them): the decision comes this many x 80 ms"
-        " later; about twice detection.smoothing_hops, or the cascade misses what the sentry"
-        " alone detects",
+        " judge_pooling, with the sentry's smoothed scores over them, pooled by sentry_pooling):"
+        " the decision comes this many x 80 ms later; about twice detection.smoothing_hops, or"
+        " the cascade misses what the sentry alone detects",
+    )
+    sentry_pooling: Literal["mean", "max"] = Field(
+        default="mean",
+        description="the sentry's score for a trigger: the mean or the highest of its smoothed"
+        " scores over the trigger's hops",
     )
     judge_pooling: Literal["mean", "max"] = Field(
         default="mean",
