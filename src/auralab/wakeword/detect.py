@@ -32,13 +32,13 @@ class Detector:
     threshold: float
     judge_weight: float = 1.0  # a judge's threshold applies to the fused score (wakeword.cascade)
     lookahead_hops: int = 0  # a judge also scores this many hops after the sentry fires
-    pooling: Pooling = "max"  # how a judge's probabilities over those windows combine
+    judge_pooling: Pooling = "max"  # how a judge's probabilities over those windows combine
     sentry_pooling: Pooling = "max"  # how the sentry's smoothed scores over those hops combine
 
     def score(self, windows: np.ndarray) -> float:
-        """The probability over ``[k, frames, n_mels]`` windows, pooled by ``pooling``."""
+        """The probability over ``[k, frames, n_mels]`` windows, pooled by ``judge_pooling``."""
         (probability,) = self.session.run(["probability"], {"features": windows.astype(np.float32)})
-        return pool(probability, self.pooling)
+        return pool(probability, self.judge_pooling)
 
 
 def _from_metadata(session: Any, metadata: dict[str, Any], threshold: float | None) -> Detector:

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from auralab.core.params import StrictModel
+from auralab.wakeword.pooling import Pooling
 
 
 class DetectionParams(StrictModel):
@@ -66,12 +67,12 @@ class CascadeParams(StrictModel):
         " the decision comes this many x 80 ms later; about twice detection.smoothing_hops, or"
         " the cascade misses what the sentry alone detects",
     )
-    sentry_pooling: Literal["mean", "max"] = Field(
+    sentry_pooling: Pooling = Field(
         default="mean",
         description="the sentry's score for a trigger: the mean or the highest of its smoothed"
         " scores over the trigger's hops",
     )
-    judge_pooling: Literal["mean", "max"] = Field(
+    judge_pooling: Pooling = Field(
         default="mean",
         description="the judge's score for a trigger: its mean or its highest probability over"
         " the trigger's windows",
